@@ -1,0 +1,52 @@
+"""Cofactor optimizer: daily and weekly meal + supplement plans where magnesium keeps pace with vitamin D.
+
+Public names are imported lazily; see README "Library quick-start".
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+_EXPORTS: dict[str, str] = {
+    "Profile": "optimizer.profile",
+    "Target": "optimizer.targets",
+    "Targets": "optimizer.targets",
+    "TargetOverride": "optimizer.targets",
+    "targets_for": "optimizer.targets",
+    "MagnesiumVitaminDRule": "optimizer.rule",
+    "Breakpoint": "optimizer.rule",
+    "PlanRequest": "optimizer.request",
+    "LockedItem": "optimizer.request",
+    "MustInclude": "optimizer.request",
+    "UsualItem": "optimizer.request",
+    "FoodBound": "optimizer.request",
+    "ClinicianOverride": "optimizer.request",
+    "Plan": "optimizer.plan",
+    "Explanation": "optimizer.plan",
+    "DISCLAIMER": "optimizer.plan",
+    "plan": "optimizer.planner",
+    "verify_plan": "optimizer.verify",
+    "replan": "optimizer.editing",
+    "compare_plans": "optimizer.editing",
+    "suggest_substitutes": "optimizer.editing",
+    "CofactorError": "foods.errors",
+    "RequestError": "optimizer.errors",
+    "RuleError": "optimizer.errors",
+    "SolverError": "optimizer.errors",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'optimizer' has no attribute '{name}'")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__
