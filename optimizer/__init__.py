@@ -25,7 +25,6 @@ _EXPORTS: dict[str, str] = {
     "Plan": "optimizer.plan",
     "Explanation": "optimizer.plan",
     "DISCLAIMER": "optimizer.plan",
-    "plan": "optimizer.planner",
     "verify_plan": "optimizer.verify",
     "replan": "optimizer.editing",
     "compare_plans": "optimizer.editing",
@@ -36,7 +35,19 @@ _EXPORTS: dict[str, str] = {
     "SolverError": "optimizer.errors",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = sorted([*_EXPORTS, "plan"])
+
+# ``optimizer.plan`` is both a submodule (the Plan result model) and the public function. Load the
+# submodule first, then bind the function: a later ``import optimizer.plan`` finds the module in
+# sys.modules and no longer replaces the package attribute, so ``optimizer.plan(request)`` always works.
+import optimizer.plan as _plan_module  # noqa: E402,F401
+
+
+def plan(request, foods=None, supplements=None, *, solver=None, time_limit_s=None):  # noqa: D401
+    """Solve a :class:`PlanRequest` and return a verified :class:`Plan` (see ``optimizer.planner.plan``)."""
+    from optimizer.planner import plan as _plan
+
+    return _plan(request, foods, supplements, solver=solver, time_limit_s=time_limit_s)
 
 
 def __getattr__(name: str) -> Any:

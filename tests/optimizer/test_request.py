@@ -98,3 +98,15 @@ def test_rule_accepts_pairs_and_rejects_decreasing():
         MagnesiumVitaminDRule(breakpoints=[(10, 0), (50, 10)])
     with pytest.raises(ValidationError):
         MagnesiumVitaminDRule(calcium_magnesium_ratio_max=3.5)
+
+
+def test_optimizer_plan_stays_the_function_after_submodule_imports():
+    import importlib
+
+    import optimizer
+
+    importlib.import_module("optimizer.plan")
+    from optimizer.plan import Plan  # noqa: F401
+
+    assert callable(optimizer.plan) and optimizer.plan.__module__ == "optimizer"
+    assert optimizer.Plan.__name__ == "Plan"

@@ -1,0 +1,384 @@
+"""``FoodTable``: a food catalogue (nutrients per 100 g, portions, tags, prices) and ``load_foods()``.
+
+The shipped catalogue is USDA SR24 (7,907 foods, public domain) built by ``foods.build_usda``; custom
+foods come in through :meth:`FoodTable.from_frame` / :meth:`FoodTable.from_csv`. Nutrient values are per
+100 g edible portion, unit in the column name; NaN means *unknown*, never 0.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from foods.diet import DIET_COLUMNS, diet_tags
+from foods.errors import FoodDataError, UnknownFoodError
+from foods.everyday import MEALS, read_everyday
+from foods.nutrients import registry_order
+
+#: Columns of ``FoodTable.frame`` that are not nutrients.
+TEXT_COLUMNS = ("name", "group", "meals", "default_portion", "allergens", "price_source")
+BOOL_COLUMNS = ("everyday", *DIET_COLUMNS)
+OTHER_NUMBER_COLUMNS = ("default_portion_grams", "price_per_100g")
+NON_NUTRIENT_COLUMNS = frozenset((*TEXT_COLUMNS, *BOOL_COLUMNS, *OTHER_NUMBER_COLUMNS, "portion_name",
+                                  "portion_grams", "food_id"))
+PORTION_COLUMNS = ["food_id", "portion", "amount", "grams"]
+DEFAULT_GROUP = "Custom foods"
+FALLBACK_PORTION = ("100 g", 100.0)
+
+
+def _empty_portions() -> pd.DataFrame:
+    return pd.DataFrame({"food_id": pd.Series(dtype=object), "portion": pd.Series(dtype=object),
+                         "amount": pd.Series(dtype=np.float64), "grams": pd.Series(dtype=np.float64)})
+
+
+class FoodTable:
+    """A food catalogue. Immutable by convention: methods return new tables.
+
+    ``frame`` is indexed by ``food_id`` (str) with ``name``, ``group``, nutrient columns (per 100 g,
+    NaN = unknown), ``everyday``, ``meals``, ``default_portion``, ``default_portion_grams``, the diet tags
+    ``vegan, vegetarian, pescatarian, omnivore``, ``allergens``, ``price_per_100g`` (NaN = unknown) and
+    ``price_source``. ``portions`` has one row per household measure: ``food_id, portion, amount, grams``.
+    """
+
+    def __init__(self, frame: pd.DataFrame, portions: pd.DataFrame | None = None, *, source: str = "") -> None:
+        self.frame = frame
+        self.portions = _empty_portions() if portions is None else portions.reset_index(drop=True)
+        self.source = source
+
+    # ----------------------------------------------------------------- basics
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def __contains__(self, food_id: object) -> bool:
+        return isinstance(food_id, str) and food_id in self.frame.index
+
+    def __getitem__(self, food_id: str) -> pd.Series:
+        if food_id not in self:
+            raise UnknownFoodError(str(food_id))
+        return self.frame.loc[food_id]
+
+    def __repr__(self) -> str:
+        return f"FoodTable({len(self)} foods{', ' + self.source if self.source else ''})"
+
+    @functools.cached_property
+    def nutrient_columns(self) -> list[str]:
+        """Nutrient keys present in the frame: registry order first, then the others in frame order."""
+        present = [c for c in self.frame.columns if c not in NON_NUTRIENT_COLUMNS]
+        known = set(present)
+        ordered = [key for key in registry_order() if key in known]
+        return ordered + [c for c in present if c not in set(ordered)]
+
+    # ----------------------------------------------------------------- portions
+    @functools.cached_property
+    def _first_portion(self) -> dict[str, tuple[str, float]]:
+        first = self.portions.drop_duplicates("food_id", keep="first")
+        return {fid: (str(p), float(g)) for fid, p, g in zip(first["food_id"], first["portion"], first["grams"])}
+
+    def portion_for(self, food_id: str) -> tuple[str, float]:
+        """The household portion the optimizer counts in: (name, grams).
+
+        The everyday default portion, else the food's first household measure, else ``("100 g", 100.0)``.
+        """
+        row = self[food_id]
+        name, grams = row.get("default_portion", ""), row.get("default_portion_grams", np.nan)
+        if isinstance(name, str) and name and pd.notna(grams) and grams > 0:
+            return name, float(grams)
+        return self._first_portion.get(food_id, FALLBACK_PORTION)
+
+    def portions_of(self, food_id: str) -> pd.DataFrame:
+        """All household measures of one food (``portion, amount, grams``), in record order."""
+        if food_id not in self:
+            raise UnknownFoodError(str(food_id))
+        return self.portions.loc[self.portions["food_id"] == food_id, ["portion", "amount", "grams"]]
+
+    # ----------------------------------------------------------------- queries
+    def search(self, text: str, group: str | None = None) -> pd.DataFrame:
+        """Foods whose name (or id) contains every word of ``text`` (case-insensitive); everyday foods first.
+
+        ``group`` keeps foods whose group name contains it (case-insensitive), e.g. ``"nuts"``.
+        """
+        haystack = (self.frame["name"].astype(str) + " " + self.frame.index.astype(str)).str.lower()
+        mask = pd.Series(True, index=self.frame.index)
+        for word in str(text).lower().split():
+            mask &= haystack.str.contains(word, regex=False)
+        if group:
+            mask &= self.frame["group"].astype(str).str.lower().str.contains(group.lower(), regex=False)
+        found = self.frame[mask]
+        order = np.argsort(~found["everyday"].to_numpy(dtype=bool), kind="stable")
+        return found.iloc[order]
+
+    def missing(self, nutrient_key: str, ids: Iterable[str] | None = None) -> int:
+        """How many foods (optionally only among ``ids``) have no value for ``nutrient_key``.
+
+        A key that is not a column at all is unknown for every food.
+        """
+        frame = self.frame if ids is None else self.subset(ids).frame
+        if nutrient_key not in frame.columns:
+            return len(frame)
+        return int(frame[nutrient_key].isna().sum())
+
+    # ----------------------------------------------------------------- new tables
+    def subset(self, ids: Iterable[str]) -> FoodTable:
+        """A table with only ``ids`` (in that order); raises :class:`UnknownFoodError` for an unknown id."""
+        wanted = list(dict.fromkeys(str(i) for i in ids))
+        for food_id in wanted:
+            if food_id not in self.frame.index:
+                raise UnknownFoodError(food_id)
+        portions = self.portions[self.portions["food_id"].isin(set(wanted))]
+        return FoodTable(self.frame.loc[wanted], portions, source=self.source)
+
+    def combine(self, other: FoodTable) -> FoodTable:
+        """Both catalogues in one; ``other`` wins on duplicate ids (its row and its portions)."""
+        replaced = self.frame.index.isin(other.frame.index)
+        frame = pd.concat([self.frame[~replaced], other.frame])
+        frame = _normalise_standard_columns(frame)
+        portions = pd.concat([self.portions[~self.portions["food_id"].isin(set(other.frame.index))],
+                              other.portions], ignore_index=True)
+        source = " + ".join(s for s in (self.source, other.source) if s)
+        return FoodTable(frame, portions, source=source)
+
+    def with_prices(self, *price_lists: Any) -> FoodTable:
+        """A table with ``price_per_100g``/``price_source`` from the price lists; the last list wins per food.
+
+        Each list is a :class:`foods.PriceList` (``.frame`` with ``food_id, price_per_100g, source``).
+        Prices for ids that are not in this table are ignored (loaders validate ids).
+        """
+        frame = self.frame.copy()
+        for price_list in price_lists:
+            prices = _price_rows(price_list)
+            prices = prices[prices.index.isin(frame.index)]
+            frame.loc[prices.index, "price_per_100g"] = prices["price_per_100g"].astype(np.float64)
+            frame.loc[prices.index, "price_source"] = prices["price_source"].astype(str)
+        return FoodTable(frame, self.portions, source=self.source)
+
+    # ----------------------------------------------------------------- constructors
+    @classmethod
+    def from_frame(cls, df: pd.DataFrame, source: str = "custom foods", *,
+                   portions: pd.DataFrame | None = None) -> FoodTable:
+        """A validated table from any frame of foods.
+
+        ``df`` has ids in a ``food_id`` column or as its index, a ``name`` column, optional ``group``, any
+        nutrient columns (numbers per 100 g, NaN = unknown; the optimizer is generic over nutrients),
+        optional ``price_per_100g``, ``portion_name``/``portion_grams`` and tag columns. Missing standard
+        columns are filled (``everyday`` False, ``meals`` "", diet tags and allergens by the rules in
+        :mod:`foods.diet`, price NaN). Raises :class:`FoodDataError` naming row (spreadsheet numbering:
+        header = row 1) and column for duplicate ids, non-numeric or negative values.
+        """
+        frame = _validated_frame(df, source)
+        frame, extra_portions = _split_portion_columns(frame, source)
+        if portions is None:
+            portions = extra_portions
+        else:
+            portions = _validated_portions(portions, frame.index, source)
+        return cls(frame, portions, source=source)
+
+    @classmethod
+    def from_csv(cls, path: Any) -> FoodTable:
+        """Custom foods from a CSV file (see :func:`foods.custom.read_custom_foods_csv` for the columns)."""
+        from foods.custom import read_custom_foods_csv
+
+        frame = read_custom_foods_csv(path)
+        return cls.from_frame(frame, source=str(path))
+
+
+# --------------------------------------------------------------------- helpers
+def _row_number(position: int) -> int:
+    return position + 2  # spreadsheet numbering: header is row 1
+
+
+def _validated_frame(df: pd.DataFrame, source: str) -> pd.DataFrame:
+    if not isinstance(df, pd.DataFrame):
+        raise FoodDataError(f"expected a pandas DataFrame, got {type(df).__name__}.", source=source)
+    frame = df.copy()
+    if "food_id" in frame.columns:
+        frame = frame.set_index("food_id")
+    elif frame.index.name != "food_id" and not frame.index.dtype == object:
+        raise FoodDataError("no 'food_id' column or index.", source=source, column="food_id",
+                            fix="Add a food_id column with one unique id per food.")
+    ids = pd.Index([str(i).strip() if pd.notna(i) else "" for i in frame.index], name="food_id")
+    frame.index = ids
+    blank = np.flatnonzero(ids == "")
+    if len(blank):
+        raise FoodDataError("the food id is blank.", source=source, row=_row_number(int(blank[0])),
+                            column="food_id", fix="Give every food a unique id.")
+    duplicated = np.flatnonzero(ids.duplicated())
+    if len(duplicated):
+        position = int(duplicated[0])
+        raise FoodDataError(f"duplicate food id '{ids[position]}'.", source=source, row=_row_number(position),
+                            column="food_id", fix="Give every food a unique id.")
+    if "name" not in frame.columns:
+        raise FoodDataError("the 'name' column is missing.", source=source, column="name",
+                            fix="Add a name column.")
+    names = frame["name"].fillna("").astype(str).str.strip()
+    blank = np.flatnonzero((names == "").to_numpy())
+    if len(blank):
+        raise FoodDataError("the food name is blank.", source=source, row=_row_number(int(blank[0])),
+                            column="name", fix="Give every food a name.")
+    frame["name"] = names
+    for column in frame.columns:
+        if column in NON_NUTRIENT_COLUMNS - {"price_per_100g", "default_portion_grams", "portion_grams"}:
+            continue
+        frame[column] = _numeric_column(frame[column], column, source)
+    return _normalise_standard_columns(frame)
+
+
+def _numeric_column(values: pd.Series, column: str, source: str) -> pd.Series:
+    if pd.api.types.is_bool_dtype(values):
+        raise FoodDataError("true/false values where numbers per 100 g are expected.", source=source,
+                            column=column, fix="Give amounts as numbers, or rename the column.")
+    numbers = pd.to_numeric(values, errors="coerce").astype(np.float64)
+    bad = numbers.isna() & values.notna() & (values.astype(str).str.strip() != "")
+    if bad.any():
+        position = int(np.flatnonzero(bad.to_numpy())[0])
+        raise FoodDataError(f"'{values.iloc[position]}' is not a number.", source=source,
+                            row=_row_number(position), column=column,
+                            fix="Write a plain number (per 100 g), or leave the cell blank for unknown.")
+    negative = numbers < 0
+    if negative.any():
+        position = int(np.flatnonzero(negative.to_numpy())[0])
+        raise FoodDataError(f"negative amount {numbers.iloc[position]:g}.", source=source,
+                            row=_row_number(position), column=column,
+                            fix="Amounts cannot be negative; leave the cell blank if unknown.")
+    infinite = np.isinf(numbers.to_numpy())
+    if infinite.any():
+        position = int(np.flatnonzero(infinite)[0])
+        raise FoodDataError("infinite amount.", source=source, row=_row_number(position), column=column,
+                            fix="Write a finite number.")
+    return numbers
+
+
+def _normalise_standard_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Fill and type the standard non-nutrient columns; the others are kept as they are."""
+    frame = frame.copy()
+    frame.index.name = "food_id"
+    if "group" not in frame.columns:
+        frame["group"] = DEFAULT_GROUP
+    frame["group"] = frame["group"].fillna("").astype(str).replace("", DEFAULT_GROUP)
+    needs_tags = [c for c in (*DIET_COLUMNS, "allergens") if c not in frame.columns or frame[c].isna().any()]
+    if needs_tags:
+        tags = diet_tags(frame["name"], frame["group"])
+        for column in needs_tags:
+            if column in frame.columns:
+                frame[column] = frame[column].where(frame[column].notna(), tags[column])
+            else:
+                frame[column] = tags[column]
+    defaults: dict[str, Any] = {"everyday": False, "meals": "", "default_portion": "",
+                                "default_portion_grams": np.nan, "price_per_100g": np.nan, "price_source": ""}
+    for column, value in defaults.items():
+        if column not in frame.columns:
+            frame[column] = value
+    for column in BOOL_COLUMNS:
+        frame[column] = frame[column].fillna(False).astype(bool)
+    frame["omnivore"] = True
+    frame["vegetarian"] = frame["vegetarian"] | frame["vegan"]  # vegan implies vegetarian implies pescatarian
+    frame["pescatarian"] = frame["pescatarian"] | frame["vegetarian"]
+    for column in TEXT_COLUMNS:
+        frame[column] = frame[column].fillna("").astype(str)
+    for column in OTHER_NUMBER_COLUMNS:
+        frame[column] = frame[column].astype(np.float64)
+    bad_meals = ~frame["meals"].map(lambda text: all(m in MEALS for m in text.split(";") if m))
+    if bad_meals.any():
+        position = int(np.flatnonzero(bad_meals.to_numpy())[0])
+        raise FoodDataError(f"meals '{frame['meals'].iloc[position]}' are not among {', '.join(MEALS)}.",
+                            row=_row_number(position), column="meals", fix="Use ';' between meal names.")
+    return frame
+
+
+def _split_portion_columns(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Turn ``portion_name``/``portion_grams`` columns into portions rows and the default portion."""
+    if "portion_name" not in frame.columns and "portion_grams" not in frame.columns:
+        return frame, _empty_portions()
+    names = frame.get("portion_name", pd.Series("", index=frame.index)).fillna("").astype(str).str.strip()
+    grams = pd.to_numeric(frame.get("portion_grams", pd.Series(np.nan, index=frame.index)), errors="coerce")
+    given = (names != "") | grams.notna()
+    bad = given & ((names == "") | ~(grams > 0))
+    if bad.any():
+        position = int(np.flatnonzero(bad.to_numpy())[0])
+        column = "portion_name" if names.iloc[position] == "" else "portion_grams"
+        raise FoodDataError("a portion needs both a name and a positive weight in grams.", source=source,
+                            row=_row_number(position), column=column,
+                            fix="Fill both portion_name and portion_grams (> 0), or neither.")
+    frame = frame.drop(columns=[c for c in ("portion_name", "portion_grams") if c in frame.columns])
+    unset = frame["default_portion"] == ""
+    frame.loc[given & unset, "default_portion"] = names[given & unset]
+    frame.loc[given & unset, "default_portion_grams"] = grams[given & unset].astype(np.float64)
+    portions = pd.DataFrame({"food_id": frame.index[given].astype(str), "portion": names[given].to_numpy(),
+                             "amount": 1.0, "grams": grams[given].to_numpy(dtype=np.float64)})
+    return frame, portions.reset_index(drop=True)
+
+
+def _validated_portions(portions: pd.DataFrame, ids: pd.Index, source: str) -> pd.DataFrame:
+    missing = [c for c in PORTION_COLUMNS if c not in portions.columns]
+    if missing:
+        raise FoodDataError(f"the portions table lacks column '{missing[0]}'.", source=source, column=missing[0],
+                            fix=f"Portions need the columns {', '.join(PORTION_COLUMNS)}.")
+    result = portions.loc[:, PORTION_COLUMNS].copy()
+    result["food_id"] = result["food_id"].astype(str)
+    result["portion"] = result["portion"].astype(str)
+    result["amount"] = _numeric_column(result["amount"], "amount", source)
+    result["grams"] = _numeric_column(result["grams"], "grams", source)
+    unknown = ~result["food_id"].isin(ids)
+    if unknown.any():
+        position = int(np.flatnonzero(unknown.to_numpy())[0])
+        raise FoodDataError(f"portion for unknown food id '{result['food_id'].iloc[position]}'.", source=source,
+                            row=_row_number(position), column="food_id", fix="Remove the row or add the food.")
+    return result.reset_index(drop=True)
+
+
+def _price_rows(price_list: Any) -> pd.DataFrame:
+    per_food = getattr(price_list, "per_food", None)
+    if callable(per_food):
+        prices = per_food()
+    else:
+        frame = price_list.frame
+        prices = pd.DataFrame({"price_per_100g": frame["price_per_100g"].to_numpy(dtype=np.float64),
+                               "price_source": frame["source"].astype(str).to_numpy()},
+                              index=pd.Index(frame["food_id"].astype(str), name="food_id"))
+    return prices[~prices.index.duplicated(keep="last")]
+
+
+# --------------------------------------------------------------------- the shipped catalogue
+def _data_file(name: str) -> Any:
+    return importlib.resources.files("foods").joinpath("data", name)
+
+
+def read_shipped_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The shipped SR24 files as (foods frame indexed by food_id, portions frame), without tags or everyday."""
+    nutrient_dtype: defaultdict[str, Any] = defaultdict(lambda: np.float64, food_id=str, name=str, group=str)
+    with _data_file("usda_sr24_foods.csv.gz").open("rb") as handle:
+        foods = pd.read_csv(handle, compression="gzip", dtype=nutrient_dtype, keep_default_na=False,
+                            na_values=[""], engine="c", index_col="food_id")
+    with _data_file("usda_sr24_portions.csv.gz").open("rb") as handle:
+        portions = pd.read_csv(handle, compression="gzip", keep_default_na=False, engine="c",
+                               dtype={"food_id": str, "portion": str, "amount": np.float64, "grams": np.float64})
+    return foods, portions
+
+
+@functools.cache
+def load_foods() -> FoodTable:
+    """The shipped USDA SR24 catalogue (7,907 foods) with everyday foods, diet tags and allergens.
+
+    Cached: later calls return the same object (treat it as immutable). No prices (see ``with_prices``).
+    """
+    foods, portions = read_shipped_frames()
+    with _data_file("everyday.csv").open("r", encoding="utf-8") as handle:
+        everyday = read_everyday(handle, foods.index, portions)
+    foods = foods.join(everyday, how="left")
+    foods["everyday"] = foods["everyday"].fillna(False).astype(bool)
+    foods = foods.join(diet_tags(foods["name"], foods["group"]))
+    return FoodTable(_normalise_standard_columns(foods), portions,
+                     source="USDA SR24 (public domain), shipped with Cofactor")
+
+
+def timed_load() -> float:
+    """Seconds one uncached build of the shipped catalogue takes (for benchmarks)."""
+    started = time.perf_counter()
+    load_foods.__wrapped__()
+    return time.perf_counter() - started

@@ -1,0 +1,755 @@
+"""Build the PuLP model of a plan, and the map from every variable/constraint back to what it means.
+
+The only optimizer module besides ``solver.py`` that imports PuLP. Input is a :class:`ModelSpec`
+(plain data prepared by ``planner.py``); output is a :class:`BuiltModel`: the ``pulp.LpProblem`` plus
+``items``/``doses``/``rows`` maps keyed by stable ASCII names (``x_d1_breakfast_12014``,
+``s_d1_VD3_1000``, ``min_magnesium_mg_d1``), so solver values read back by name.
+
+Formulation (see docs/optimizer.md):
+* item variables per day × meal × candidate food: integer household portions or continuous grams;
+* one continuous total per day and nutrient (``n_d1_magnesium_mg``) defined by an equality row, so every
+  target row has one or two nonzeros (aggregated rows, small models, readable duals);
+* the magnesium–vitamin D rule through an "extra magnesium" variable per day: one LP row per affine piece
+  for convex schedules, a lambda formulation with segment binaries for non-convex ones, a constant when
+  the dose is prescribed;
+* day-usage binaries only when variety rules need them; days ordered by energy when interchangeable.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+import pulp
+
+from optimizer.plan import PlanItem, SupplementDose
+from optimizer.rule import MagnesiumVitaminDRule
+from optimizer.targets import Target
+
+Priority = Literal["mandatory", "normal", "low"]
+Purpose = Literal["plan", "relax"]
+MAX_PORTIONS_PER_ITEM = 3
+CONTINUOUS_USED_GRAMS = 10.0  # a food "counts" on a day from 10 g in continuous plans (variety rules)
+RELAX_WEIGHTS: dict[str, float] = {"normal": 1000.0, "low": 1.0}
+
+
+@dataclass(frozen=True)
+class FoodData:
+    """One candidate food: nutrients per 100 g (unknown = 0 here; the planner notes how many)."""
+
+    food_id: str
+    name: str
+    portion_name: str
+    portion_grams: float
+    nutrients: dict[str, float]
+    price_per_100g: float | None = None
+    group: str = ""
+
+
+@dataclass(frozen=True)
+class SupplementData:
+    supplement_id: str
+    name: str
+    vitamin_d_ug: float
+    magnesium_mg: float
+    schedule: Literal["daily", "weekly"]
+    max_units: int
+    price_per_unit: float | None = None
+    absorption_factor: float = 1.0
+
+
+@dataclass
+class ModelSpec:
+    """Everything the model needs, already validated and resolved (daily units, food ids known)."""
+
+    days: int
+    meals: tuple[str, ...]
+    household: bool
+    foods: dict[str, FoodData]
+    meals_for: dict[str, tuple[str, ...]]
+    supplements: dict[str, SupplementData]
+    targets: list[Target]
+    rule: MagnesiumVitaminDRule
+    magnesium_key: str | None = None  # target key of total magnesium (the rule raises its min)
+    vitamin_d_mode: Literal["choose", "daily", "weekly"] = "choose"
+    dose_daily_ug: float | None = None
+    dose_weekly_ug: float | None = None
+    energy_shares: dict[str, tuple[float, float]] = field(default_factory=dict)
+    max_item_grams: float = 500.0
+    max_food_grams_per_day: float = 800.0
+    max_portions_per_item: int = MAX_PORTIONS_PER_ITEM
+    food_bounds: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
+    max_days_per_food: int | None = None
+    min_foods_per_day: int | None = None
+    must_include: list[tuple[str, tuple[int, ...], str | None, float]] = field(default_factory=list)
+    locked: list[tuple[int, str, str, float]] = field(default_factory=list)  # day, meal, food, grams
+    locked_supplements: list[tuple[int, str, int]] = field(default_factory=list)
+    usual: list[tuple[str, float, str | None, int | None]] = field(default_factory=list)
+    weights: dict[str, float] = field(default_factory=dict)
+    liked: frozenset[str] = frozenset()
+    disliked: frozenset[str] = frozenset()
+    symmetric_days: bool = True
+    group_max_foods_per_day: int | None = None  # distinct foods of one food group per day (needs variety binaries)
+    group_min_portions: dict[str, float] = field(default_factory=dict)  # food group -> portions per day
+
+    def day_list(self) -> range:
+        return range(1, self.days + 1)
+
+    def weeks(self) -> list[list[int]]:
+        """Days of each (possibly partial) week of the plan."""
+        return [list(range(s, min(s + 7, self.days + 1))) for s in range(1, self.days + 1, 7)]
+
+    def weekly_products_allowed(self) -> bool:
+        return self.vitamin_d_mode == "weekly" or (self.vitamin_d_mode == "choose" and self.days >= 7)
+
+    def with_foods(self, food_ids: list[str]) -> "ModelSpec":
+        """The same spec restricted to ``food_ids`` (order kept)."""
+        keep = [f for f in self.foods if f in set(food_ids)]
+        clone = ModelSpec(**{k: getattr(self, k) for k in self.__dataclass_fields__})
+        clone.foods = {f: self.foods[f] for f in keep}
+        clone.meals_for = {f: self.meals_for[f] for f in keep}
+        return clone
+
+
+@dataclass(frozen=True)
+class ItemVar:
+    day: int
+    meal: str
+    food_id: str
+    grams_per_unit: float  # portion grams (household) or 1.0 (continuous grams)
+    locked: bool = False
+
+
+@dataclass(frozen=True)
+class DoseVar:
+    day: int  # the day the dose is taken; 0 = every day (one daily regimen); weekly products: 1 (plan total)
+    supplement_id: str
+    weekly: bool = False
+    locked: bool = False
+
+
+@dataclass(frozen=True)
+class RowInfo:
+    """What a constraint stands for. ``rhs`` in the row's own units (daily or summed over the period)."""
+
+    kind: str  # target, rule, ratio, energy_percent, meal_share, max_days, min_foods, must_include, food_min, dose
+    priority: Priority
+    bound: Literal["min", "max", "eq"]
+    rhs: float
+    target: str | None = None
+    nutrient: str | None = None
+    day: int | None = None
+    days_in_row: int = 1
+    unit_scale: float = 1.0  # row value per nutrient unit (energy % rows: kcal per unit)
+
+
+@dataclass
+class BuiltModel:
+    problem: pulp.LpProblem
+    spec: ModelSpec
+    items: dict[str, ItemVar]
+    doses: dict[str, DoseVar]
+    rows: dict[str, RowInfo]
+    slacks: dict[str, str] = field(default_factory=dict)  # slack variable name -> row name
+    is_mip: bool = False
+    variables: dict[str, pulp.LpVariable] = field(default_factory=dict)
+
+    def set_initial_values(self, values: dict[str, float]) -> int:
+        """Warm start: give variables initial values by name (others 0). Returns how many were set."""
+        n = 0
+        for name, var in self.variables.items():
+            v = values.get(name)
+            if v is not None:
+                var.setInitialValue(v)
+                n += 1
+        return n
+
+
+def ascii_id(text: str) -> str:
+    """A stable ASCII fragment for variable names."""
+    return re.sub(r"[^A-Za-z0-9]", "_", str(text)) or "_"
+
+
+def _expr(pairs: list[tuple[pulp.LpVariable, float]] | dict) -> pulp.LpAffineExpression:
+    return pulp.LpAffineExpression(pairs)
+
+
+class _Builder:
+    def __init__(self, spec: ModelSpec, purpose: Purpose, name: str) -> None:
+        self.spec = spec
+        self.purpose = purpose
+        self.prob = pulp.LpProblem(name, pulp.LpMinimize)
+        self.vars: dict[str, pulp.LpVariable] = {}
+        self.items: dict[str, ItemVar] = {}
+        self.doses: dict[str, DoseVar] = {}
+        self.rows: dict[str, RowInfo] = {}
+        self.slacks: dict[str, str] = {}
+        self.slack_terms: list[tuple[pulp.LpVariable, float]] = []
+        self.is_mip = False
+        self.item_by_day_food: dict[tuple[int, str], list[tuple[pulp.LpVariable, float]]] = {}
+        self.day_grams: dict[tuple[int, str], pulp.LpAffineExpression] = {}
+
+    # -- primitives ---------------------------------------------------------------------------
+    def var(self, name: str, lo: float | None = 0.0, hi: float | None = None, integer: bool = False) -> pulp.LpVariable:
+        v = self.prob.add_variable(name, lo, hi, pulp.LpInteger if integer else pulp.LpContinuous)
+        self.vars[name] = v
+        if integer and not (lo is not None and hi is not None and lo == hi):
+            self.is_mip = True
+        return v
+
+    def energy_ref(self) -> float:
+        """Typical daily energy (kcal) for scaling slacks of energy-share rows."""
+        t = next((t for t in self.spec.targets if t.nutrient == "energy_kcal" and t.kind == "amount"), None)
+        return float((t.min or t.max or 2000.0) if t else 2000.0)
+
+    def row(self, name: str, pairs: list[tuple[pulp.LpVariable, float]], sense: str, rhs: float, info: RowInfo,
+            scale: float | None = None) -> None:
+        """Add ``sum(pairs) (>=|<=|==) rhs``; in relax mode non-mandatory rows get a slack weighted by
+        priority / ``scale`` (default: |rhs|, at least 1), so shortfalls count relative to the target."""
+        pairs = list(pairs)
+        if self.purpose == "relax" and info.priority != "mandatory" and sense != "==":
+            s = self.var(f"slack_{name}", 0.0, None)
+            pairs.append((s, 1.0 if sense == ">=" else -1.0))
+            self.slacks[s.name] = name
+            scale = max(abs(rhs) if scale is None else scale, 1.0)
+            self.slack_terms.append((s, RELAX_WEIGHTS[info.priority] / scale))
+        code = {">=": pulp.LpConstraintGE, "<=": pulp.LpConstraintLE, "==": pulp.LpConstraintEQ}[sense]
+        self.prob.addConstraint(pulp.LpConstraint(_expr(pairs), code, name, rhs))
+        self.rows[name] = info
+
+    # -- building blocks ----------------------------------------------------------------------
+    def build(self) -> BuiltModel:
+        s = self.spec
+        self._items()
+        self._doses()
+        self._prescribed_dose()
+        totals = self._nutrient_totals()
+        self._targets(totals)
+        self._rule(totals)
+        self._meal_shares()
+        self._variety()
+        self._group_minimums()
+        self._must_include()
+        self._symmetry(totals)
+        self._objective()
+        return BuiltModel(self.prob, s, self.items, self.doses, self.rows, self.slacks, self.is_mip, self.vars)
+
+    def _items(self) -> None:
+        s = self.spec
+        locked = {(d, m, f): g for d, m, f, g in s.locked}
+        for d in s.day_list():
+            for f, food in s.foods.items():
+                gpu = food.portion_grams if s.household else 1.0
+                lo_b, hi_b = s.food_bounds.get(f, (None, None))
+                cap_day = min(s.max_food_grams_per_day, hi_b if hi_b is not None else math.inf)
+                if s.household:  # at most max_portions_per_item portions of one food a day, over all meals
+                    cap_day = min(cap_day, s.max_portions_per_item * gpu)
+                for m in s.meals_for[f]:
+                    name = f"x_d{d}_{ascii_id(m)}_{ascii_id(f)}"
+                    if (d, m, f) in locked:
+                        units = locked[(d, m, f)] / gpu
+                        v = self.var(name, units, units, integer=False)
+                        self.items[name] = ItemVar(d, m, f, gpu, locked=True)
+                    else:
+                        cap = min(s.max_item_grams, cap_day)
+                        hi = min(float(s.max_portions_per_item), math.floor(cap / gpu + 1e-9)) if s.household else cap
+                        if hi <= 0:
+                            continue
+                        v = self.var(name, 0.0, hi, integer=s.household)
+                        self.items[name] = ItemVar(d, m, f, gpu)
+                    self.item_by_day_food.setdefault((d, f), []).append((v, gpu))
+        for (d, f), pairs in self.item_by_day_food.items():
+            lo_b, hi_b = s.food_bounds.get(f, (None, None))
+            cap_day = min(s.max_food_grams_per_day, hi_b if hi_b is not None else math.inf)
+            if s.household:
+                cap_day = min(cap_day, s.max_portions_per_item * s.foods[f].portion_grams)
+            fixed = sum(self.vars[v.name].lowBound * g for v, g in pairs if self.items[v.name].locked)
+            if len(pairs) > 1:
+                g = self.var(f"g_d{d}_{ascii_id(f)}", 0.0, max(cap_day, fixed))
+                self.prob.addConstraint(pulp.LpConstraint(_expr(pairs + [(g, -1.0)]), pulp.LpConstraintEQ, f"link_d{d}_{ascii_id(f)}", 0.0))
+                self.day_grams[(d, f)] = _expr([(g, 1.0)])
+            else:
+                self.day_grams[(d, f)] = _expr(pairs)
+            if lo_b:
+                self.row(f"foodmin_{ascii_id(f)}_d{d}", list(self.day_grams[(d, f)].items()), ">=", lo_b,
+                         RowInfo("food_min", "normal", "min", lo_b, target=f, day=d))
+
+    def _doses(self) -> None:
+        s = self.spec
+        locked = {(d, sid): u for d, sid, u in s.locked_supplements}
+        self.shared_regimen = not s.locked_supplements
+        self.daily_doses: dict[int, list[tuple[pulp.LpVariable, SupplementData]]] = {d: [] for d in s.day_list()}
+        self.weekly_doses: dict[int, list[tuple[pulp.LpVariable, SupplementData]]] = {}
+        for sid, sup in s.supplements.items():
+            if sup.schedule == "weekly":
+                if not s.weekly_products_allowed():
+                    continue
+                # one total for the plan, spread evenly: units / max(days, 7) count on every day (as verify.py)
+                name = f"w_{ascii_id(sid)}"
+                v = self.var(name, 0.0, float(sup.max_units * len(s.weeks())), integer=True)
+                self.doses[name] = DoseVar(1, sid, weekly=True)
+                for d in s.day_list():
+                    self.weekly_doses.setdefault(d, []).append((v, sup))
+                continue
+            if s.vitamin_d_mode == "weekly" and sup.vitamin_d_ug > 0:
+                continue  # a weekly prescription is met by weekly products only
+            if self.shared_regimen:  # the same daily regimen every day: one variable per product
+                name = f"s_{ascii_id(sid)}"
+                v = self.var(name, 0.0, float(sup.max_units), integer=True)
+                self.doses[name] = DoseVar(0, sid)
+                for d in s.day_list():
+                    self.daily_doses[d].append((v, sup))
+                continue
+            for d in s.day_list():
+                name = f"s_d{d}_{ascii_id(sid)}"
+                if (d, sid) in locked:
+                    v = self.var(name, float(locked[(d, sid)]), float(locked[(d, sid)]))
+                    self.doses[name] = DoseVar(d, sid, locked=True)
+                else:
+                    v = self.var(name, 0.0, float(sup.max_units), integer=True)
+                    self.doses[name] = DoseVar(d, sid)
+                self.daily_doses[d].append((v, sup))
+
+    def _prescribed_dose(self) -> None:
+        """A prescribed vitamin D dose is met exactly by whole units of the allowed products."""
+        s = self.spec
+        if s.vitamin_d_mode == "daily":
+            for d in ([1] if self.shared_regimen else s.day_list()):
+                self.row(f"dose_d{d}", self.vitamin_d_dose_pairs(d), "==", float(s.dose_daily_ug or 0.0),
+                         RowInfo("dose", "mandatory", "eq", float(s.dose_daily_ug or 0.0), "vitamin_d_supplement_ug", "vitamin_d_ug", d))
+        elif s.vitamin_d_mode == "weekly":
+            rhs = float(s.dose_weekly_ug or 0.0) * max(s.days, 7) / 7.0
+            pairs = [(v, sup.vitamin_d_ug) for v, sup in self.weekly_doses.get(1, []) if sup.vitamin_d_ug]
+            self.row("dose_plan", pairs, "==", rhs,
+                     RowInfo("dose", "mandatory", "eq", rhs, "vitamin_d_weekly_supplement_ug", "vitamin_d_ug", None, s.days))
+
+    def vitamin_d_dose_pairs(self, d: int) -> list[tuple[pulp.LpVariable, float]]:
+        """Supplemental vitamin D of day ``d`` (µg/day): daily units + weekly units / 7."""
+        pairs = [(v, sup.vitamin_d_ug) for v, sup in self.daily_doses[d] if sup.vitamin_d_ug]
+        spread = float(max(self.spec.days, 7))
+        pairs += [(v, sup.vitamin_d_ug / spread) for v, sup in self.weekly_doses.get(d, []) if sup.vitamin_d_ug]
+        return pairs
+
+    def supplemental_magnesium_pairs(self, d: int, absorbed: bool) -> list[tuple[pulp.LpVariable, float]]:
+        """Supplemental magnesium of day ``d`` (mg): label elemental, or × absorption factor."""
+        out = []
+        for v, sup in self.daily_doses[d]:
+            if sup.magnesium_mg:
+                out.append((v, sup.magnesium_mg * (sup.absorption_factor if absorbed else 1.0)))
+        for v, sup in self.weekly_doses.get(d, []):
+            if sup.magnesium_mg:
+                out.append((v, sup.magnesium_mg / max(self.spec.days, 7) * (sup.absorption_factor if absorbed else 1.0)))
+        return out
+
+    def _needed_nutrients(self) -> list[str]:
+        s = self.spec
+        needed: list[str] = []
+        for t in s.targets:
+            if t.applies_to == "total":
+                needed.append(t.nutrient)
+                if t.kind == "energy_percent":
+                    needed.append("energy_kcal")
+        if s.energy_shares or s.symmetric_days:
+            needed.append("energy_kcal")
+        if s.magnesium_key and (s.rule.calcium_magnesium_ratio_max or s.rule.calcium_magnesium_ratio_min):
+            needed += ["calcium_mg", "magnesium_mg"]
+        known = set().union(*(f.nutrients.keys() for f in s.foods.values())) if s.foods else set()
+        known |= {"vitamin_d_ug", "magnesium_mg"} if s.supplements else set()
+        return [n for n in dict.fromkeys(needed) if n in known]
+
+    def _nutrient_totals(self) -> dict[tuple[int, str], pulp.LpVariable]:
+        """One total per day and nutrient, defined by an equality row (foods + supplements)."""
+        s = self.spec
+        totals = {}
+        for d in s.day_list():
+            for n in self._needed_nutrients():
+                pairs: dict[pulp.LpVariable, float] = {}
+                for f, food in s.foods.items():
+                    c = food.nutrients.get(n, 0.0)
+                    if c and (d, f) in self.day_grams:
+                        for v, g in self.day_grams[(d, f)].items():
+                            pairs[v] = pairs.get(v, 0.0) + c * g / 100.0
+                if n == "vitamin_d_ug":
+                    for v, c in self.vitamin_d_dose_pairs(d):
+                        pairs[v] = pairs.get(v, 0.0) + c
+                if n == "magnesium_mg":
+                    for v, c in self.supplemental_magnesium_pairs(d, absorbed=True):
+                        pairs[v] = pairs.get(v, 0.0) + c
+                t = self.var(f"n_d{d}_{ascii_id(n)}", None, None)
+                pairs[t] = pairs.get(t, 0.0) - 1.0
+                self.prob.addConstraint(pulp.LpConstraint(_expr(pairs), pulp.LpConstraintEQ, f"def_{ascii_id(n)}_d{d}", 0.0))
+                totals[(d, n)] = t
+        self.totals = totals
+        return totals
+
+    def _period_groups(self, period: str) -> list[list[int]]:
+        days = list(self.spec.day_list())
+        return [days] if period == "weekly" else [[d] for d in days]
+
+    def _targets(self, totals: dict[tuple[int, str], pulp.LpVariable]) -> None:
+        s = self.spec
+        for t in s.targets:
+            if t.key == s.magnesium_key:
+                if t.max is not None:
+                    self._amount_rows(t, totals, only="max")
+                continue  # the min is the rule row
+            if t.applies_to == "supplements":
+                self._supplement_rows(t)
+            elif t.kind == "energy_percent":
+                self._energy_percent_rows(t, totals)
+            else:
+                self._amount_rows(t, totals)
+
+    def _amount_rows(self, t: Target, totals: dict, only: str | None = None) -> None:
+        for group in self._period_groups(t.period):
+            if (group[0], t.nutrient) not in totals:
+                continue
+            pairs = [(totals[(d, t.nutrient)], 1.0) for d in group]
+            tag = f"_d{group[0]}" if len(group) == 1 else "_plan"
+            day = group[0] if len(group) == 1 else None
+            if t.min is not None and only != "max":
+                rhs = t.min * len(group)
+                self.row(f"min_{ascii_id(t.key)}{tag}", pairs, ">=", rhs,
+                         RowInfo("target", "normal", "min", rhs, t.key, t.nutrient, day, len(group)))
+            if t.max is not None:
+                rhs = t.max * len(group)
+                prio: Priority = "mandatory" if t.is_upper_limit else "normal"
+                self.row(f"max_{ascii_id(t.key)}{tag}", pairs, "<=", rhs,
+                         RowInfo("target", prio, "max", rhs, t.key, t.nutrient, day, len(group)))
+
+    def _supplement_rows(self, t: Target) -> None:
+        """Supplements-only targets (the supplemental magnesium UL counts label elemental mg)."""
+        for group in self._period_groups(t.period):
+            pairs: list[tuple[pulp.LpVariable, float]] = []
+            for d in group:
+                if t.nutrient == "magnesium_mg":
+                    pairs += self.supplemental_magnesium_pairs(d, absorbed=False)
+                elif t.nutrient == "vitamin_d_ug":
+                    pairs += self.vitamin_d_dose_pairs(d)
+            merged: dict = {}
+            for v, c in pairs:
+                merged[v] = merged.get(v, 0.0) + c
+            tag = f"_d{group[0]}" if len(group) == 1 else "_plan"
+            day = group[0] if len(group) == 1 else None
+            if t.max is not None:
+                rhs = t.max * len(group)
+                prio: Priority = "mandatory" if t.is_upper_limit else "normal"
+                self.row(f"max_{ascii_id(t.key)}{tag}", list(merged.items()), "<=", rhs,
+                         RowInfo("target", prio, "max", rhs, t.key, t.nutrient, day, len(group)))
+            if t.min is not None:
+                rhs = t.min * len(group)
+                self.row(f"min_{ascii_id(t.key)}{tag}", list(merged.items()), ">=", rhs,
+                         RowInfo("target", "normal", "min", rhs, t.key, t.nutrient, day, len(group)))
+
+    def _energy_percent_rows(self, t: Target, totals: dict) -> None:
+        """kcal from the nutrient within [min %, max %] of energy: linear in the day totals."""
+        k = float(t.kcal_per_unit or 0.0)
+        for group in self._period_groups(t.period):
+            if (group[0], t.nutrient) not in totals or (group[0], "energy_kcal") not in totals:
+                continue
+            tag = f"_d{group[0]}" if len(group) == 1 else "_plan"
+            day = group[0] if len(group) == 1 else None
+            for bound, pct, sense in (("min", t.min, ">="), ("max", t.max, "<=")):
+                if pct is None:
+                    continue
+                pairs = [(totals[(d, t.nutrient)], k) for d in group] + [(totals[(d, "energy_kcal")], -pct / 100.0) for d in group]
+                prio: Priority = "mandatory" if (bound == "max" and t.is_upper_limit) else "normal"
+                self.row(f"{bound}_{ascii_id(t.key)}{tag}", pairs, sense, 0.0,
+                         RowInfo("energy_percent", prio, bound, pct, t.key, t.nutrient, day, len(group), unit_scale=k),
+                         scale=max(pct, 1.0) / 100.0 * self.energy_ref() * len(group))
+
+    def _rule(self, totals: dict) -> None:
+        """Total magnesium >= RDA + extra(d); extra via one variable per day; and the Ca:Mg ratio."""
+        s = self.spec
+        if not s.magnesium_key:
+            return
+        t = next(t for t in s.targets if t.key == s.magnesium_key)
+        rda = t.min or 0.0
+        extra: dict[int, tuple[list[tuple[pulp.LpVariable, float]], float]] = {}
+        fixed_dose = s.dose_daily_ug if s.vitamin_d_mode == "daily" else (
+            (s.dose_weekly_ug or 0.0) / 7.0 if s.vitamin_d_mode == "weekly" else None)
+        for d in s.day_list():
+            if fixed_dose is not None:
+                extra[d] = ([], s.rule.extra_magnesium_mg(fixed_dose))
+                continue
+            dose = self.vitamin_d_dose_pairs(d)
+            if not dose or all(abs(b) < 1e-12 for _, b in s.rule.segments()):
+                extra[d] = ([], s.rule.extra_magnesium_mg(0.0))
+                continue
+            if self.shared_regimen and d > 1:
+                extra[d] = extra[1]
+                continue
+            e = self.var(f"e_d{d}", 0.0, None)
+            if s.rule.is_convex:
+                for k, (a, b) in enumerate(s.rule.segments()):
+                    self.prob.addConstraint(pulp.LpConstraint(_expr([(e, 1.0)] + [(v, -b * c) for v, c in dose]),
+                                                              pulp.LpConstraintGE, f"rule_piece{k}_d{d}", a))
+            else:
+                self._nonconvex_rule(d, e, dose)
+            extra[d] = ([(e, 1.0)], 0.0)
+        self.extra_terms = extra
+        for group in self._period_groups(t.period):
+            if (group[0], t.nutrient) not in totals:
+                continue
+            pairs = [(totals[(d, t.nutrient)], 1.0) for d in group]
+            const = 0.0
+            for d in group:
+                pairs += [(v, -c) for v, c in extra[d][0]]
+                const += extra[d][1]
+            rhs = rda * len(group) + const
+            tag = f"_d{group[0]}" if len(group) == 1 else "_plan"
+            day = group[0] if len(group) == 1 else None
+            self.row(f"min_{ascii_id(t.key)}{tag}", pairs, ">=", rhs,
+                     RowInfo("rule", "normal", "min", rhs, t.key, t.nutrient, day, len(group)))
+        for d in s.day_list():
+            if (d, "calcium_mg") not in totals or (d, "magnesium_mg") not in totals:
+                continue
+            ca, mg = totals[(d, "calcium_mg")], totals[(d, "magnesium_mg")]
+            r_max, r_min = s.rule.calcium_magnesium_ratio_max, s.rule.calcium_magnesium_ratio_min
+            if r_max:
+                self.row(f"ratio_max_d{d}", [(ca, 1.0), (mg, -r_max)], "<=", 0.0,
+                         RowInfo("ratio", "normal", "max", r_max, "calcium_magnesium_ratio", "calcium_mg", d), scale=r_max * max(rda, 100.0))
+            if r_min:
+                self.row(f"ratio_min_d{d}", [(ca, 1.0), (mg, -r_min)], ">=", 0.0,
+                         RowInfo("ratio", "normal", "min", r_min, "calcium_magnesium_ratio", "calcium_mg", d), scale=r_min * max(rda, 100.0))
+
+    def _nonconvex_rule(self, d: int, e: pulp.LpVariable, dose: list[tuple[pulp.LpVariable, float]]) -> None:
+        """extra >= f(dose) for a nondecreasing, non-convex piecewise-linear f (lambda + segment binaries)."""
+        s = self.spec
+        xs = [b.vitamin_d_ug for b in s.rule.breakpoints]
+        max_dose = sum(c * (v.upBound or 0.0) for v, c in dose)
+        if max_dose > xs[-1]:
+            xs.append(max_dose)
+        ys = [s.rule.extra_magnesium_mg(x) for x in xs]
+        lam = [self.var(f"lam_d{d}_{k}", 0.0, 1.0) for k in range(len(xs))]
+        seg = [self.var(f"seg_d{d}_{k}", 0.0, 1.0, integer=True) for k in range(len(xs) - 1)]
+        add = self.prob.addConstraint
+        add(pulp.LpConstraint(_expr([(lv, 1.0) for lv in lam]), pulp.LpConstraintEQ, f"lam_sum_d{d}", 1.0))
+        add(pulp.LpConstraint(_expr([(z, 1.0) for z in seg]), pulp.LpConstraintEQ, f"seg_sum_d{d}", 1.0))
+        add(pulp.LpConstraint(_expr([(lv, x) for lv, x in zip(lam, xs)] + [(v, -c) for v, c in dose]),
+                              pulp.LpConstraintEQ, f"lam_dose_d{d}", 0.0))
+        add(pulp.LpConstraint(_expr([(e, 1.0)] + [(lv, -y) for lv, y in zip(lam, ys)]), pulp.LpConstraintGE, f"lam_extra_d{d}", 0.0))
+        for k, lv in enumerate(lam):
+            adj = [z for j, z in enumerate(seg) if j in (k - 1, k)]
+            add(pulp.LpConstraint(_expr([(lv, 1.0)] + [(z, -1.0) for z in adj]), pulp.LpConstraintLE, f"lam_adj_d{d}_{k}", 0.0))
+
+    def _meal_shares(self) -> None:
+        s = self.spec
+        if not s.energy_shares or not any((1, "energy_kcal") == k for k in self.totals):
+            return
+        for d in s.day_list():
+            energy_day = self.totals[(d, "energy_kcal")]
+            for m, (lo, hi) in s.energy_shares.items():
+                pairs = [(self.vars[n], it.grams_per_unit * s.foods[it.food_id].nutrients.get("energy_kcal", 0.0) / 100.0)
+                         for n, it in self.items.items() if it.day == d and it.meal == m]
+                for bound, share, sense in (("min", lo, ">="), ("max", hi, "<=")):
+                    if (bound == "min" and share <= 0) or (bound == "max" and share >= 1):
+                        continue
+                    self.row(f"share_{bound}_{ascii_id(m)}_d{d}", pairs + [(energy_day, -share)], sense, 0.0,
+                             RowInfo("meal_share", "low", bound, share, m, "energy_kcal", d), scale=share * self.energy_ref())
+
+    def _variety(self) -> None:
+        s = self.spec
+        k_max = s.max_days_per_food if (s.max_days_per_food and s.max_days_per_food < s.days) else None
+        n_min = s.min_foods_per_day or 0
+        if k_max is None and n_min <= 0 and not s.group_max_foods_per_day:
+            return
+        self.used: dict[tuple[int, str], pulp.LpVariable] = {}
+        for (d, f), pairs in self.item_by_day_food.items():
+            u = self.var(f"u_d{d}_{ascii_id(f)}", 0.0, 1.0, integer=True)
+            self.used[(d, f)] = u
+            cap = sum((self.vars[v.name].upBound or 0.0) * g for v, g in pairs)
+            grams = list(self.day_grams[(d, f)].items())
+            self.prob.addConstraint(pulp.LpConstraint(_expr(grams + [(u, -cap)]), pulp.LpConstraintLE, f"use_ub_d{d}_{ascii_id(f)}", 0.0))
+            if s.household:
+                low = [(v, 1.0) for v, _ in pairs]
+            else:
+                low = [(v, c / CONTINUOUS_USED_GRAMS) for v, c in grams]
+            self.prob.addConstraint(pulp.LpConstraint(_expr(low + [(u, -1.0)]), pulp.LpConstraintGE, f"use_lb_d{d}_{ascii_id(f)}", 0.0))
+        if k_max is not None:
+            for f in s.foods:
+                us = [(self.used[(d, f)], 1.0) for d in s.day_list() if (d, f) in self.used]
+                if len(us) > k_max:
+                    self.row(f"maxdays_{ascii_id(f)}", us, "<=", float(k_max), RowInfo("max_days", "low", "max", k_max, f))
+        if n_min > 0:
+            for d in s.day_list():
+                us = [(u, 1.0) for (dd, _), u in self.used.items() if dd == d]
+                self.row(f"minfoods_d{d}", us, ">=", float(n_min), RowInfo("min_foods", "low", "min", n_min, day=d))
+        if s.group_max_foods_per_day:
+            groups: dict[str, list[str]] = {}
+            for f, food in s.foods.items():
+                if food.group:
+                    groups.setdefault(food.group, []).append(f)
+            for g, members in groups.items():
+                if len(members) <= s.group_max_foods_per_day:
+                    continue
+                for d in s.day_list():
+                    us = [(self.used[(d, f)], 1.0) for f in members if (d, f) in self.used]
+                    if len(us) > s.group_max_foods_per_day:
+                        self.row(f"groupmax_{ascii_id(g)}_d{d}", us, "<=", float(s.group_max_foods_per_day),
+                                 RowInfo("group_max", "low", "max", s.group_max_foods_per_day, g, day=d))
+
+    def _group_minimums(self) -> None:
+        """Whole portions per day from named food groups (e.g. vegetables, fruit): the plan looks like meals."""
+        s = self.spec
+        for g, portions in s.group_min_portions.items():
+            for d in s.day_list():
+                pairs = [(self.vars[n], 1.0 if s.household else it.grams_per_unit / s.foods[it.food_id].portion_grams)
+                         for n, it in self.items.items() if it.day == d and s.foods[it.food_id].group == g]
+                if pairs:
+                    self.row(f"groupmin_{ascii_id(g)}_d{d}", pairs, ">=", float(portions),
+                             RowInfo("group_min", "low", "min", portions, g, day=d))
+
+    def _must_include(self) -> None:
+        s = self.spec
+        for f, days, meal, min_grams in s.must_include:
+            for d in days or tuple(s.day_list()):
+                if meal is None:
+                    pairs = list(self.day_grams.get((d, f), _expr([])).items())
+                else:
+                    pairs = [(self.vars[n], it.grams_per_unit) for n, it in self.items.items()
+                             if it.day == d and it.meal == meal and it.food_id == f]
+                self.row(f"must_{ascii_id(f)}_d{d}" + (f"_{ascii_id(meal)}" if meal else ""), pairs, ">=", min_grams,
+                         RowInfo("must_include", "normal", "min", min_grams, f, day=d))
+
+    def _symmetry(self, totals: dict) -> None:
+        s = self.spec
+        if not s.symmetric_days or s.days < 2 or (1, "energy_kcal") not in totals:
+            return
+        for d in range(1, s.days):
+            self.prob.addConstraint(pulp.LpConstraint(_expr([(totals[(d, "energy_kcal")], 1.0), (totals[(d + 1, "energy_kcal")], -1.0)]),
+                                                      pulp.LpConstraintGE, f"order_d{d}", 0.0))
+
+    def _objective(self) -> None:
+        s, w = self.spec, self.spec.weights
+        if self.purpose == "relax":
+            self.prob.setObjective(_expr(self.slack_terms))
+            return
+        terms: dict[pulp.LpVariable, float] = {}
+
+        def add(v: pulp.LpVariable, c: float) -> None:
+            if c:
+                terms[v] = terms.get(v, 0.0) + c
+
+        for name, it in self.items.items():
+            v, food = self.vars[name], s.foods[it.food_id]
+            grams = it.grams_per_unit
+            if w.get("cost") and food.price_per_100g is not None:
+                add(v, w["cost"] * food.price_per_100g * grams / 100.0)
+            if w.get("portions"):
+                add(v, w["portions"] * (1.0 if s.household else grams / 100.0))
+            if w.get("preferences"):
+                unit = 1.0 if s.household else grams / 100.0
+                if it.food_id in s.liked:
+                    add(v, -0.5 * w["preferences"] * unit)
+                if it.food_id in s.disliked:
+                    add(v, 2.0 * w["preferences"] * unit)
+        for name, dv in self.doses.items():
+            sup = s.supplements[dv.supplement_id]
+            if w.get("supplements"):
+                add(self.vars[name], w["supplements"])
+            if w.get("cost") and sup.price_per_unit is not None:
+                add(self.vars[name], w["cost"] * sup.price_per_unit)
+        if w.get("change"):
+            self._change_terms(add, w["change"])
+        self.prob.setObjective(_expr(list(terms.items())))
+
+    def _change_terms(self, add, weight: float) -> None:
+        """L1 departure from the usual diet, per 100 g: |plan - usual| by day × food (or day × meal × food)."""
+        s = self.spec
+        day_usual: dict[tuple[int, str], float] = {}
+        meal_usual: dict[tuple[int, str, str], float] = {}
+        for f, grams, meal, day in s.usual:
+            for d in ([day] if day else list(s.day_list())):
+                if meal:
+                    meal_usual[(d, meal, f)] = meal_usual.get((d, meal, f), 0.0) + grams
+                else:
+                    day_usual[(d, f)] = day_usual.get((d, f), 0.0) + grams
+        meal_foods = {(d, f) for d, _, f in meal_usual}
+        for (d, f), expr in self.day_grams.items():
+            if (d, f) in meal_foods:
+                for name, it in self.items.items():
+                    if it.day == d and it.food_id == f:
+                        self._deviation(add, weight, [(self.vars[name], it.grams_per_unit)], meal_usual.get((d, it.meal, f), 0.0), f"{ascii_id(it.meal)}_{ascii_id(f)}_d{d}")
+            elif (d, f) in day_usual:
+                self._deviation(add, weight, list(expr.items()), day_usual[(d, f)], f"{ascii_id(f)}_d{d}")
+            else:
+                for v, c in expr.items():
+                    add(v, weight * c / 100.0)
+
+    def _deviation(self, add, weight: float, pairs: list, usual_grams: float, tag: str) -> None:
+        over, under = self.var(f"dev_over_{tag}", 0.0), self.var(f"dev_under_{tag}", 0.0)
+        self.prob.addConstraint(pulp.LpConstraint(_expr(pairs + [(over, -1.0), (under, 1.0)]), pulp.LpConstraintEQ, f"dev_{tag}", usual_grams))
+        add(over, weight / 100.0)
+        add(under, weight / 100.0)
+
+
+def build_model(spec: ModelSpec, purpose: Purpose = "plan", name: str = "cofactor_plan") -> BuiltModel:
+    """Build the plan model. ``purpose="relax"`` adds weighted slacks to every normal/low-priority row and
+    minimises them (normal rows weigh 1000× low rows, each slack scaled by its row's right-hand side)."""
+    return _Builder(spec, purpose, name).build()
+
+
+def relax_integrality(built: BuiltModel) -> None:
+    """Make every integer variable continuous (the LP relaxation), in place."""
+    for v in built.problem.variables():
+        v.cat = pulp.LpContinuous
+    built.is_mip = False
+
+
+def slack_values(built: BuiltModel, values: dict[str, float]) -> dict[str, float]:
+    """Row name -> slack used (relax models), for slacks above a tiny tolerance."""
+    return {row: values.get(sv, 0.0) for sv, row in built.slacks.items() if values.get(sv, 0.0) > 1e-6}
+
+
+# -- map back ----------------------------------------------------------------------------------------
+def map_items(built: BuiltModel, values: dict[str, float]) -> list[PlanItem]:
+    """Plan items from solver values (by variable name): whole portions in household plans, grams otherwise."""
+    out: list[PlanItem] = []
+    spec = built.spec
+    for name, it in built.items.items():
+        v = values.get(name, 0.0)
+        if v <= 1e-6:
+            continue
+        food = spec.foods[it.food_id]
+        if spec.household:
+            portions = v if it.locked else float(round(v))
+            if portions <= 0:
+                continue
+            grams = portions * it.grams_per_unit
+            portion_name: str | None = food.portion_name
+        else:
+            grams, portions, portion_name = float(v), None, None
+        cost = None if food.price_per_100g is None else grams / 100.0 * food.price_per_100g
+        out.append(PlanItem(day=it.day, meal=it.meal, food_id=it.food_id, food=food.name, portions=portions,
+                            portion_name=portion_name, grams=grams, cost=cost, locked=it.locked))
+    meal_order = {m: i for i, m in enumerate(spec.meals)}
+    out.sort(key=lambda r: (r.day, meal_order.get(r.meal, 99), -r.grams))
+    return out
+
+
+def map_supplements(built: BuiltModel, values: dict[str, float]) -> list[SupplementDose]:
+    """Supplement doses per day; a daily regimen repeats on every day; weekly products are taken on the
+    first day of successive weeks (at most ``max_units`` per intake)."""
+    spec = built.spec
+    out: list[SupplementDose] = []
+    for name, dv in built.doses.items():
+        units = int(round(values.get(name, 0.0)))
+        if units <= 0:
+            continue
+        sup = spec.supplements[dv.supplement_id]
+        if dv.weekly:
+            starts = [w[0] for w in spec.weeks()]
+            per_day: dict[int, int] = {}
+            for k in range(units):
+                per_day[starts[k % len(starts)]] = per_day.get(starts[k % len(starts)], 0) + 1
+            days = sorted(per_day.items())
+        else:
+            days = [(d, units) for d in spec.day_list()] if dv.day == 0 else [(dv.day, units)]
+        for d, u in days:
+            out.append(SupplementDose(day=d, supplement_id=sup.supplement_id, supplement=sup.name, units=u,
+                                      vitamin_d_ug=u * sup.vitamin_d_ug, magnesium_mg=u * sup.magnesium_mg, locked=dv.locked))
+    out.sort(key=lambda r: (r.day, r.supplement_id))
+    return out

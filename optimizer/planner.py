@@ -1,0 +1,386 @@
+"""``plan()``: catalogue → targets → candidates → model → solve → verify → explain → :class:`Plan`.
+
+No PuLP here: the model lives in ``model.py``, the solver adapter in ``solver.py``. Integer (household
+portion) plans over many candidates are solved in two stages: continuous daily LPs pick a pool of foods
+that can make a good day (the foods each LP uses, then the LP again without them, for variety), and the
+integer model runs on that pool, warm-started from a rounded LP week (see docs/optimizer.md).
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from dataclasses import replace
+from typing import Any
+
+import foods as food_catalogue
+from optimizer import explain
+from optimizer.candidates import Candidates, effective_variety, forbidden_named_foods, select_candidates
+from optimizer.errors import RequestError
+from optimizer.explain import shadow_prices
+from optimizer.model import FoodData, ModelSpec, SupplementData, build_model, map_items, map_supplements, relax_integrality
+from optimizer.plan import AppliedTarget, Plan
+from optimizer.request import PlanRequest
+from optimizer.solver import SolveOptions, SolveResult, solve
+from optimizer.targets import Target, Targets, targets_for
+from optimizer.verify import compute_totals, verify_plan
+
+POOL_TRIGGER = 45  # integer plans with more candidates than this are solved on an LP-chosen pool
+POOL_ROUNDS = 4  # daily LPs, each without the foods earlier rounds used
+GROUP_MAX_FOODS_PER_DAY = 2
+GROUP_MIN_PORTIONS: dict[str, float] = {"Vegetables and Vegetable Products": 2.0, "Fruits and Fruit Juices": 1.0}
+DEFAULT_WEIGHTS: dict[str, dict[str, float]] = {
+    # supplements 1 per unit and day: one tablet "costs" as much as 50 household portions, so food comes first
+    "food_first": {"supplements": 1.0, "portions": 0.02, "preferences": 0.05, "cost": 0.005},
+    "cost": {"cost": 1.0, "supplements": 0.001},
+    "minimal_change": {"change": 1.0, "supplements": 0.2, "portions": 0.001},
+    "preferences": {"preferences": 1.0, "supplements": 1.0, "portions": 0.02},
+}
+
+
+def resolve_targets(request: PlanRequest) -> tuple[Targets, list[str]]:
+    """Targets in effect (DRI for the profile + overrides, or the request's own set) and notes."""
+    notes: list[str] = []
+    if isinstance(request.targets, Targets):
+        targets = request.targets
+    elif request.profile is not None:
+        targets = targets_for(request.profile).with_overrides(request.targets)
+    else:
+        targets = Targets().with_overrides(request.targets)
+    ov = request.clinician_override
+    if ov is not None:
+        rows = {t.key: t for t in targets}
+        for key, new_max in ov.upper_limits.items():
+            if key not in rows:
+                raise RequestError(f"clinician_override names target '{key}', which this plan does not have. "
+                                   f"Fix: use one of {', '.join(rows)}.")
+            rows[key] = rows[key].model_copy(update={"max": float(new_max), "note": (rows[key].note + "; " if rows[key].note else "")
+                                                     + f"upper limit raised to {new_max:g} by {ov.clinician} ({ov.reason})"})
+            notes.append(f"Clinician override by {ov.clinician}: {key} upper limit raised to {new_max:g} ({ov.reason}).")
+        targets = targets.model_copy(update={"rows": tuple(rows.values())})
+    return targets, notes
+
+
+def food_data(table: Any, ids: list[str], nutrients: list[str], household: bool,
+              need_portions: set[str] = frozenset()) -> dict[str, FoodData]:
+    """Model data for candidate foods: nutrients per 100 g (unknown = 0), portion, price per 100 g."""
+    frame = table.frame
+    cols = [n for n in nutrients if n in frame.columns]
+    values = frame.loc[ids, cols].astype(float).fillna(0.0).to_dict("index")
+    names = frame.loc[ids, "name"].astype(str).to_dict() if "name" in frame.columns else {f: f for f in ids}
+    prices = frame.loc[ids, "price_per_100g"].to_dict() if "price_per_100g" in frame.columns else {}
+    groups = frame.loc[ids, "group"].to_dict() if "group" in frame.columns else {}
+    out = {}
+    for f in ids:
+        portion, grams = table.portion_for(f) if (household or f in need_portions) else ("g", 1.0)
+        price = prices.get(f)
+        out[f] = FoodData(f, names.get(f, f), str(portion), float(grams), {k: v for k, v in values[f].items() if v},
+                          None if _isnan(price) else float(price), str(groups.get(f, "") or ""))
+    return out
+
+
+def supplement_data(catalogue: Any | None, ids: list[str]) -> dict[str, SupplementData]:
+    """Model data for the allowed supplement products (label amounts per unit)."""
+    if catalogue is None or not ids:
+        return {}
+    frame = catalogue.frame
+    out = {}
+    for sid in ids:
+        row = frame.loc[sid]
+        num = lambda col, default=0.0: default if col not in row or _isnan(row[col]) else float(row[col])  # noqa: E731
+        out[sid] = SupplementData(
+            supplement_id=str(sid), name=str(row.get("name", sid)), vitamin_d_ug=num("vitamin_d_ug_per_unit"),
+            magnesium_mg=num("magnesium_mg_per_unit"), schedule="weekly" if row.get("schedule") == "weekly" else "daily",
+            max_units=int(num("max_units_per_day", 1.0)), price_per_unit=None if _isnan(row.get("price_per_unit")) else float(row["price_per_unit"]),
+            absorption_factor=num("absorption_factor", 1.0))
+    return out
+
+
+def applied_targets(targets: Targets, spec: ModelSpec, request: PlanRequest, d_per_day: dict[int, float]) -> list[AppliedTarget]:
+    """The targets as applied: the magnesium minimum shown as RDA + extra(d) at this plan's vitamin D dose."""
+    rows = []
+    for t in targets:
+        label, unit = _label_unit(t)
+        data = dict(key=t.key, nutrient=t.nutrient, label=label, unit=unit, min=t.min, max=t.max, period=t.period,
+                    kind=t.kind, applies_to=t.applies_to, is_upper_limit=t.is_upper_limit, source=t.source, note=t.note)
+        if t.key == spec.magnesium_key and t.min is not None:
+            doses = list(d_per_day.values()) or [_fixed_dose(request)]
+            d = min(doses)
+            extra = request.rule.extra_magnesium_mg(d)
+            data["min"] = t.min + extra
+            varies = max(doses) - min(doses) > 1e-9
+            data["note"] = (f"{t.min:g} mg RDA/AI + {extra:g} mg extra at {d:g} µg/day supplemental vitamin D "
+                            f"(magnesium–vitamin D rule: {request.rule.describe()})"
+                            + (f"; days with more vitamin D need up to {t.min + request.rule.extra_magnesium_mg(max(doses)):g} mg" if varies else ""))
+        rows.append(AppliedTarget(**data))
+    return rows
+
+
+def _fixed_dose(request: PlanRequest) -> float:
+    if request.vitamin_d_supplement_ug is not None:
+        return float(request.vitamin_d_supplement_ug)
+    if request.vitamin_d_weekly_supplement_ug is not None:
+        return float(request.vitamin_d_weekly_supplement_ug) / 7.0
+    return 0.0
+
+
+def _label_unit(t: Target) -> tuple[str, str]:
+    if t.kind == "energy_percent":
+        try:
+            return f"{food_catalogue.nutrient_label(t.nutrient)} (% of energy)", "% energy"
+        except Exception:  # noqa: BLE001 - the registry is optional for custom nutrients
+            return t.key, "% energy"
+    try:
+        label, unit = food_catalogue.nutrient_label(t.nutrient), food_catalogue.nutrient_unit(t.nutrient)
+    except Exception:  # noqa: BLE001
+        label, unit = t.nutrient, t.nutrient.rsplit("_", 1)[-1]
+    if t.applies_to == "supplements":
+        label += " from supplements"
+    return label, unit
+
+
+def _check_nutrients(targets: Targets, columns: set[str]) -> None:
+    for t in targets:
+        if t.applies_to == "supplements":
+            continue
+        if t.nutrient not in columns:
+            raise RequestError(f"Target '{t.key}' needs nutrient column '{t.nutrient}', which the food table lacks. "
+                               f"Fix: add a '{t.nutrient}' column to your foods or remove the target (set it to None).")
+        if t.kind == "energy_percent" and "energy_kcal" not in columns:
+            raise RequestError(f"Target '{t.key}' is a percent of energy but the food table has no 'energy_kcal' column.")
+
+
+def _check_supplements(request: PlanRequest, catalogue: Any | None) -> list[str]:
+    ids = list(catalogue.frame.index) if catalogue is not None else []
+    allowed = ids if request.supplements is None else list(request.supplements)
+    for sid in list(request.supplements or ()) + [s.supplement_id for s in request.locked_supplements]:
+        if sid not in ids:
+            raise RequestError(f"Unknown supplement id '{sid}'. Fix: use one of {', '.join(map(str, ids)) or '(no catalogue)'}.")
+    locked = [s.supplement_id for s in request.locked_supplements]
+    return list(dict.fromkeys(allowed + locked))
+
+
+def _magnesium_key(targets: Targets) -> str | None:
+    keys = [t.key for t in targets if t.nutrient == "magnesium_mg" and t.applies_to == "total" and t.kind == "amount"]
+    return "magnesium_mg" if "magnesium_mg" in keys else (keys[0] if keys else None)
+
+
+def _weights(request: PlanRequest) -> dict[str, float]:
+    weights = dict(DEFAULT_WEIGHTS[request.objective])
+    weights.update(request.objective_weights or {})
+    return weights
+
+
+def build_spec(request: PlanRequest, table: Any, catalogue: Any | None, targets: Targets,
+               cands: Candidates, supplement_ids: list[str]) -> ModelSpec:
+    """Resolve a request into plain model data (the planner's half of the model contract)."""
+    nutrients = sorted({t.nutrient for t in targets if t.applies_to == "total"} | {"energy_kcal", "calcium_mg", "magnesium_mg"})
+    named = {i.food_id for i in request.locked} | {i.food_id for i in request.must_include}
+    food = food_data(table, list(cands.food_ids), nutrients, household=request.portions == "household", need_portions=named)
+    sup = supplement_data(catalogue, supplement_ids)
+    symmetric = not (request.locked or request.locked_supplements or any(m.days for m in request.must_include)
+                     or any(u.day for u in request.usual_diet))
+    locked = []
+    for item in request.locked:
+        grams = item.grams if item.grams is not None else (item.portions or 0.0) * food[item.food_id].portion_grams
+        locked.append((item.day, item.meal, item.food_id, float(grams)))
+    must = []
+    for mi in request.must_include:
+        grams = mi.min_grams if mi.min_grams is not None else (mi.min_portions or 1.0) * food[mi.food_id].portion_grams
+        must.append((mi.food_id, tuple(mi.days or ()), mi.meal, float(grams)))
+    return ModelSpec(
+        days=request.days, meals=request.meals, household=request.portions == "household",
+        foods=food, meals_for=dict(cands.meals_for), supplements=sup, targets=list(targets),
+        rule=request.rule, magnesium_key=_magnesium_key(targets), vitamin_d_mode=request.vitamin_d_mode,
+        dose_daily_ug=request.vitamin_d_supplement_ug, dose_weekly_ug=request.vitamin_d_weekly_supplement_ug,
+        energy_shares=request.energy_shares() if "energy_kcal" in table.frame.columns else {},
+        max_item_grams=request.max_item_grams, max_food_grams_per_day=request.max_food_grams_per_day,
+        food_bounds={f: (b.min, b.max) for f, b in request.food_bounds.items()},
+        max_days_per_food=effective_variety(request)[0], min_foods_per_day=effective_variety(request)[1],
+        must_include=must, locked=locked,
+        locked_supplements=[(s.day, s.supplement_id, s.units) for s in request.locked_supplements],
+        usual=[(u.food_id, u.grams, u.meal, u.day) for u in request.usual_diet],
+        weights=_weights(request), liked=frozenset(request.liked_foods), disliked=frozenset(request.disliked_foods),
+        symmetric_days=symmetric, **_meal_structure(request, food),
+    )
+
+
+def _meal_structure(request: PlanRequest, food: dict[str, FoodData]) -> dict[str, Any]:
+    """For a person's household-portion plan: at most 2 distinct foods of one food group a day, and at least
+    2 portions of vegetables and 1 of fruit a day when those groups are among the candidates (low priority)."""
+    if request.profile is None or request.portions != "household":
+        return {}
+    present = {f.group for f in food.values()}
+    return {"group_max_foods_per_day": GROUP_MAX_FOODS_PER_DAY,
+            "group_min_portions": {g: n for g, n in GROUP_MIN_PORTIONS.items() if g in present}}
+
+
+def _forced_foods(request: PlanRequest) -> set[str]:
+    return ({i.food_id for i in request.locked} | {i.food_id for i in request.must_include}
+            | {i.food_id for i in request.usual_diet} | set(request.liked_foods) | set(request.food_bounds))
+
+
+def choose_pool(spec: ModelSpec, request: PlanRequest, options: SolveOptions) -> tuple[list[str], dict[tuple[str, str], float]]:
+    """Foods for the integer model: those used by continuous LPs over all candidates, round after round
+    (each round without the foods earlier rounds used), plus every food the request names.
+    Returns the pool and the first LP's grams per (meal, food_id) (for the warm start)."""
+    lp_spec = replace(spec, household=False, max_days_per_food=None, min_foods_per_day=None, group_max_foods_per_day=None)
+    if spec.symmetric_days:
+        lp_spec = replace(lp_spec, days=1)
+    pool: list[str] = [f for f in spec.foods if f in _forced_foods(request)]
+    first: dict[tuple[str, str], float] = {}
+    remaining = list(spec.foods)
+    need = max(2 * (spec.min_foods_per_day or 7), 14)
+    for rnd in range(POOL_ROUNDS):
+        built = build_model(lp_spec.with_foods(remaining), name=f"pool_round{rnd + 1}")
+        relax_integrality(built)
+        result = solve(built.problem, replace(options, warm_start=False, want_duals=False))
+        if not result.has_solution:
+            break
+        used = {built.items[n].food_id for n, v in result.values.items() if n in built.items and v > 1.0}
+        if rnd == 0:
+            first = {(built.items[n].meal, built.items[n].food_id): v for n, v in result.values.items() if n in built.items and v > 1e-6}
+        pool += [f for f in spec.foods if f in used and f not in pool]
+        remaining = [f for f in remaining if f not in used]
+        if len(pool) >= need + 2 * (spec.min_foods_per_day or 0) or not remaining:
+            break
+    return pool, first
+
+
+def _solve_options(request: PlanRequest, solver: str | None, time_limit_s: float | None) -> SolveOptions:
+    return SolveOptions(solver=solver or request.solver, time_limit_s=time_limit_s or request.time_limit_s,
+                        relative_gap=request.relative_gap)
+
+
+def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None = None, *,
+         solver: str | None = None, time_limit_s: float | None = None) -> Plan:
+    """Plan meals and supplements for ``request``.
+
+    ``foods``: a ``foods.FoodTable`` (default: the shipped USDA catalogue); ``supplements``: a
+    ``SupplementCatalogue`` (default: the shipped products, unless the request allows none). ``solver``
+    ("highs" | "cbc") and ``time_limit_s`` (seconds) override the request's. Never raises for infeasibility:
+    returns a Plan with ``has_solution=False`` and an explanation. Raises :class:`RequestError` for bad input.
+    """
+    start = time.perf_counter()
+    table = foods if foods is not None else food_catalogue.load_foods()
+    needs_catalogue = request.supplements != () or bool(request.locked_supplements)
+    catalogue = supplements if supplements is not None else (food_catalogue.load_supplements() if needs_catalogue else None)
+    options = _solve_options(request, solver, time_limit_s)
+    targets, notes = resolve_targets(request)
+    frame = table.frame
+    _check_nutrients(targets, set(frame.columns))
+    supplement_ids = _check_supplements(request, catalogue)
+    cands = select_candidates(request, frame)
+    bad = forbidden_named_foods(request, cands)
+    if bad:
+        raise RequestError(f"Food '{bad[0]}' is locked or must be included, but the diet pattern, allergens or exclusions "
+                           "rule it out. Fix: remove it from locked/must_include or relax the exclusion.")
+    notes += [f"{n} foods left out by {why}." for why, n in cands.removed.items()]
+    ids = list(cands.food_ids)
+    if request.objective == "cost" or (request.objective_weights or {}).get("cost"):
+        prices = frame["price_per_100g"] if "price_per_100g" in frame.columns else None
+        priced = [f for f in ids if prices is not None and not _isnan(prices.get(f))]
+        if len(priced) < len(ids):
+            notes.append(f"{len(ids) - len(priced)} candidate foods have no price and are left out of cost mode.")
+        ids = [f for f in ids if f in set(priced) or f in _forced_foods(request)]
+        cands = Candidates(tuple(ids), {f: cands.meals_for[f] for f in ids}, cands.removed)
+    constrained = sorted({t.nutrient for t in targets if t.applies_to == "total" and t.nutrient in frame.columns})
+    for n in constrained:
+        missing = int(frame.loc[ids, n].isna().sum()) if ids else 0
+        if missing:
+            notes.append(f"{missing} candidate foods lack a {n} value (counted as 0).")
+    spec = full_spec = build_spec(request, table, catalogue, targets, cands, supplement_ids)
+
+    warm: dict[str, float] = {}
+    pool_note = ""
+    integer = spec.household or bool(spec.min_foods_per_day) or bool(spec.max_days_per_food and spec.max_days_per_food < spec.days)
+    if integer and len(spec.foods) > POOL_TRIGGER:
+        pool, first = choose_pool(spec, request, options)
+        if pool:
+            pool_note = f"Integer model solved over {len(pool)} of {len(spec.foods)} candidate foods chosen by LP rounds."
+            spec = spec.with_foods(pool)
+            warm = first
+    built = build_model(spec)
+    duals = not built.is_mip
+    if warm and built.is_mip:
+        warm_start_values(built, warm)
+    result = solve(built.problem, replace(options, want_duals=duals, warm_start=bool(warm) and built.is_mip))
+    if pool_note:
+        notes.append(pool_note)
+    return finish_plan(request, table, catalogue, targets, full_spec, built, result, notes, start)
+
+
+def _isnan(v: Any) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v))
+
+
+def warm_start_values(built: Any, lp_grams: dict[tuple[str, str], float]) -> None:
+    """Round the first pool LP (grams per meal and food) into initial amounts for every day (a hint only:
+    the solver repairs or discards it)."""
+    initial = {}
+    for name, item in built.items.items():
+        grams = lp_grams.get((item.meal, item.food_id), 0.0)
+        var = built.variables[name]
+        value = float(round(grams / item.grams_per_unit)) if built.spec.household else grams
+        initial[name] = min(max(value, var.lowBound or 0.0), var.upBound if var.upBound is not None else value)
+    built.set_initial_values(initial)
+
+
+def finish_plan(request: PlanRequest, table: Any, catalogue: Any | None, targets: Targets, full_spec: ModelSpec,
+                built: Any, result: SolveResult, notes: list[str], start: float) -> Plan:
+    """Map solver values back to a Plan, verify it from the catalogue, explain when there is no plan.
+    ``full_spec`` is the model over every candidate (explanations use it; ``built`` may use a pool)."""
+    spec = full_spec
+    rule_text = request.rule.describe()
+    base = dict(request=request, status=result.termination, solver=result.solver, objective_value=result.objective,
+                best_bound=result.bound, gap=result.gap, rule_text=rule_text, notes=list(notes))
+    if result.termination == "optimal" and result.gap is not None and result.gap > request.relative_gap + 1e-9:
+        base["status"] = "gap_limit"
+    if not result.has_solution:
+        explanation = explain.explain_infeasible(request, full_spec, targets, options_for(request, result), result)
+        return Plan(**base, has_solution=False, target_rows=applied_targets(targets, spec, request, {}),
+                    explanation=explanation, runtime_s=time.perf_counter() - start)
+    items = map_items(built, result.values)
+    doses = map_supplements(built, result.values)
+    totals_frame = compute_totals(_frame(items), _frame(doses), table, catalogue, days=request.days)
+    total_rows = [{"day": int(d), **{k: float(v) for k, v in row.items()}} for d, row in totals_frame.iterrows()]
+    d_per_day = {int(d): float(v) for d, v in _supplemental_d(doses, catalogue, request.days).items()}
+    target_rows = applied_targets(targets, spec, request, d_per_day)
+    prices = shadow_prices(built, result, request) if not built.is_mip else []
+    plan = Plan(**base, has_solution=True, item_rows=items, supplement_rows=doses, total_rows=total_rows,
+                target_rows=target_rows, shadow_price_rows=prices, runtime_s=time.perf_counter() - start)
+    verification = verify_plan(plan, table, catalogue)
+    update: dict[str, Any] = {"verification": verification}
+    if not verification.passed:
+        update["has_solution"] = False
+        update["notes"] = plan.notes + [f"The solver's plan failed independent verification and is not returned as a solution: "
+                                        + "; ".join(verification.violations[:5])]
+        update["explanation"] = explain.failed_verification(verification)
+    elif result.termination == "time_limit":
+        update["notes"] = plan.notes + ["The solver stopped at the time limit: this plan is usable but not proven best "
+                                        f"(gap {'-' if result.gap is None else f'{result.gap:.1%}'})."]
+    return plan.model_copy(update=update)
+
+
+def options_for(request: PlanRequest, result: SolveResult) -> SolveOptions:
+    return SolveOptions(solver=result.solver or request.solver, time_limit_s=min(request.time_limit_s, 10.0),
+                        relative_gap=max(request.relative_gap, 0.02))
+
+
+def _frame(rows: list) -> Any:
+    import pandas as pd
+
+    return pd.DataFrame([r.model_dump() for r in rows])
+
+
+def _supplemental_d(doses: list, catalogue: Any | None, days: int) -> dict[int, float]:
+    from optimizer.verify import supplemental_intake
+
+    frame = _frame(doses)
+    return supplemental_intake(frame if len(frame) else None, catalogue, days)["vitamin_d_ug"].to_dict()
+
+
+# ``optimizer.plan`` is both a submodule (plan.py, the Plan model) and the public function; importing the
+# submodule rebinds the package attribute to the module. Keep the public name bound to the function.
+sys.modules["optimizer"].plan = plan  # type: ignore[attr-defined]

@@ -1,0 +1,204 @@
+"""Editing a plan: replan with locks/exclusions/single days, compare_plans, suggest_substitutes, duplicate_week."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import foods
+from optimizer.editing import PlanDiff, compare_plans, duplicate_week, replan, suggest_substitutes
+from optimizer.errors import RequestError
+from optimizer.planner import plan as make_plan
+from optimizer.verify import verify_plan
+from tests.optimizer.test_verify import GOOD_DOSES, GOOD_ITEMS, small_request, small_table, small_targets
+from tests.optimizer.test_verify import make_plan as hand_plan
+
+
+@pytest.fixture(scope="module")
+def table() -> foods.FoodTable:
+    return small_table()
+
+
+@pytest.fixture(scope="module")
+def catalogue():
+    return foods.load_supplements()
+
+
+@pytest.fixture(scope="module")
+def week(table, catalogue):
+    """A solved 2-day household plan on the small catalogue (cost objective)."""
+    result = make_plan(small_request(objective="cost", min_foods_per_day=2), table, catalogue)
+    assert result.has_solution
+    return result
+
+
+def day_rows(plan, day: int) -> list[tuple]:
+    items = plan.items
+    items = items[items["day"] == day].sort_values(["meal", "food_id"])
+    return list(items[["meal", "food_id", "portions", "grams"]].itertuples(index=False, name=None))
+
+
+def day_doses(plan, day: int) -> list[tuple]:
+    return sorted((r.supplement_id, r.units) for r in plan.supplement_rows if r.day == day)
+
+
+# -- replan ---------------------------------------------------------------------------------------------
+def test_only_days_leaves_the_other_days_identical(week, table, catalogue) -> None:
+    used_day2 = set(week.items.loc[week.items["day"] == 2, "food_id"])
+    banned = sorted(used_day2)[0]
+    new = replan(week, only_days=[2], exclude_foods=[banned], foods=table, supplements=catalogue)
+    assert new.has_solution, new.notes
+    assert new.verification is not None and new.verification.passed
+    assert day_rows(new, 1) == day_rows(week, 1)
+    assert day_doses(new, 1) == day_doses(week, 1)
+    assert banned not in set(new.items.loc[new.items["day"] == 2, "food_id"])
+    assert verify_plan(new, table, catalogue).passed
+    # totals of the untouched day are unchanged, of the re-optimised day recomputed from the catalogue
+    assert new.totals.loc[1].to_dict() == pytest.approx(week.totals.loc[1].to_dict())
+
+
+def test_lock_items_keeps_them(week, table, catalogue) -> None:
+    slot = tuple(week.items.loc[week.items["day"] == 2, ["day", "meal", "food_id"]].iloc[0])
+    original = week.items.set_index(["day", "meal", "food_id"]).loc[slot]
+    new = replan(week, lock_items=[slot], foods=table, supplements=catalogue)
+    assert new.has_solution
+    assert any((x.day, x.meal, x.food_id) == slot for x in new.request.locked)
+    kept = new.items.set_index(["day", "meal", "food_id"]).loc[slot]
+    assert kept["portions"] == original["portions"]
+    assert kept["grams"] == pytest.approx(original["grams"])
+
+
+def test_lock_days_keeps_every_item_of_the_day(week, table, catalogue) -> None:
+    new = replan(week, lock_days=[1], exclude_foods=[], foods=table, supplements=catalogue)
+    assert new.has_solution
+    new_day1 = set(day_rows(new, 1))
+    for row in day_rows(week, 1):
+        assert row in new_day1
+    assert {x.day for x in new.request.locked} == {1}
+
+
+def test_exclude_item_forbids_that_slot_and_keeps_the_rest_of_the_day(week, table, catalogue) -> None:
+    day, meal, food_id = tuple(week.items.loc[week.items["day"] == 1, ["day", "meal", "food_id"]].iloc[0])
+    new = replan(week, exclude_items=[(day, meal, food_id)], foods=table, supplements=catalogue)
+    assert new.has_solution, new.notes
+    items = new.items
+    assert items[(items["day"] == day) & (items["meal"] == meal) & (items["food_id"] == food_id)].empty
+    rest = [r for r in day_rows(week, 1) if not (r[0] == meal and r[1] == food_id)]
+    assert set(rest) <= set(day_rows(new, 1))
+    assert day_rows(new, 2) == day_rows(week, 2)
+
+
+def test_replan_names_a_missing_item_or_day(week, table, catalogue) -> None:
+    with pytest.raises(RequestError, match="No item ghost at day 1, morning"):
+        replan(week, lock_items=[(1, "morning", "ghost")], foods=table, supplements=catalogue)
+    with pytest.raises(RequestError, match="Day 5 is not in this plan"):
+        replan(week, only_days=[5], foods=table, supplements=catalogue)
+
+
+# -- compare ----------------------------------------------------------------------------------------------
+def test_compare_plans_arithmetic(table, catalogue) -> None:
+    a = hand_plan(table, catalogue)
+    items_b = [i for i in GOOD_ITEMS if not (i[0] == 1 and i[2] == "beans")]          # removed: 340 g beans
+    items_b = [(d, m, f, 2 if (d, f) == (2, "salmon") else p) for d, m, f, p in items_b]  # changed: 150 -> 300 g
+    items_b.append((1, "evening", "almond", 1))                                          # added: 28 g almonds
+    doses_b = [*GOOD_DOSES[:2], (2, "mg_citrate_100mg", 2)]
+    b = hand_plan(table, catalogue, items=items_b, doses=doses_b)
+    diff = compare_plans(a, b)
+    assert isinstance(diff, PlanDiff)
+    by_food = {(c.day, c.meal, c.food_id): c for c in diff.items}
+    assert set(by_food) == {(1, "evening", "beans"), (2, "evening", "salmon"), (1, "evening", "almond")}
+    assert by_food[(1, "evening", "beans")].change == "removed"
+    assert by_food[(1, "evening", "beans")].grams_delta == pytest.approx(-340)
+    assert by_food[(2, "evening", "salmon")].change == "changed"
+    assert (by_food[(2, "evening", "salmon")].grams_a, by_food[(2, "evening", "salmon")].grams_b) == (150, 300)
+    assert by_food[(1, "evening", "almond")].change == "added"
+    assert [(s.day, s.supplement_id, s.units_a, s.units_b) for s in diff.supplements] == [(2, "mg_citrate_100mg", 1, 2)]
+    nutrients = diff.nutrients_frame()
+    mg_day1 = nutrients[(nutrients["day"] == 1) & (nutrients["nutrient"] == "magnesium_mg")].iloc[0]
+    assert mg_day1["delta"] == pytest.approx(-170 + 75.6)  # beans out, almonds in
+    mg_avg = nutrients[nutrients["day"].isna() & (nutrients["nutrient"] == "magnesium_mg")].iloc[0]
+    assert mg_avg["delta"] == pytest.approx(((-170 + 75.6) + (45 + 100)) / 2)  # day 2: salmon +45, +100 mg tablet
+    assert diff.cost_difference == pytest.approx(-340 * 0.003 + 150 * 0.02 + 28 * 0.015)
+    text = diff.summary()
+    assert "1 item(s) added, 1 removed, 1 changed" in text
+    assert "- day 1 evening: Beans 340 g" in text
+    assert "~ day 2 evening: Salmon 150 g -> 300 g" in text
+    assert compare_plans(a, a).unchanged
+    assert compare_plans(a, a).cost_difference == 0
+
+
+# -- substitutes --------------------------------------------------------------------------------------------
+def test_substitutes_are_ranked_and_keep_targets(week, table, catalogue) -> None:
+    day, meal, food_id = tuple(week.items.loc[week.items["day"] == 2, ["day", "meal", "food_id"]].iloc[0])
+    subs = suggest_substitutes(week, day, meal, food_id, foods=table, supplements=catalogue, limit=4)
+    assert list(subs.columns) == ["food_id", "food", "group", "grams", "portions", "feasible", "objective_change", "note"]
+    assert 0 < len(subs) <= 4
+    assert food_id not in set(subs["food_id"])
+    in_meal = set(week.items.loc[(week.items["day"] == day) & (week.items["meal"] == meal), "food_id"])
+    assert not in_meal & set(subs["food_id"])
+    feasible = subs["feasible"].tolist()
+    assert feasible == sorted(feasible, reverse=True)  # feasible first
+    ok = subs[subs["feasible"]]
+    assert (ok["grams"] > 0).all()
+    assert ok["objective_change"].notna().all()
+    # same food group first, then the smallest objective change
+    keys = list(zip(ok["note"].str.startswith("different food group"), ok["objective_change"]))
+    assert keys == sorted(keys)
+
+
+def test_substitutes_respect_the_diet_pattern(table, catalogue) -> None:
+    vegetarian = make_plan(small_request(objective="cost", min_foods_per_day=2, diet_pattern="vegetarian"), table, catalogue)
+    assert vegetarian.has_solution
+    day, meal, food_id = tuple(vegetarian.items[["day", "meal", "food_id"]].iloc[0])
+    subs = suggest_substitutes(vegetarian, day, meal, food_id, foods=table, supplements=catalogue, limit=10)
+    assert "salmon" not in set(subs["food_id"])
+
+
+# -- duplicate ----------------------------------------------------------------------------------------------
+def test_duplicate_week_is_a_minimal_change_template(table, catalogue) -> None:
+    targets = small_targets().with_overrides({"vitamin_d_ug": {"min": 5}})
+    request = small_request(objective="cost", min_foods_per_day=2, supplements=(), targets=targets,
+                            max_days_per_food=None)
+    last = make_plan(request, table, catalogue)
+    assert last.has_solution
+    template = duplicate_week(last)
+    assert template.objective == "minimal_change"
+    assert template.days == 2
+    usual = sorted((u.day, u.meal, u.food_id, u.grams) for u in template.usual_diet)
+    assert usual == sorted((r.day, r.meal, r.food_id, r.grams) for r in last.item_rows)
+    again = make_plan(template, table, catalogue)
+    assert again.has_solution
+    # the template itself is feasible, so the smallest change is none at all
+    assert compare_plans(last, again).items == []
+
+
+def test_duplicate_week_picks_a_week_of_a_longer_plan(table, catalogue) -> None:
+    plan = hand_plan(table, catalogue)
+    template = duplicate_week(plan, week_start=2)
+    assert template.days == 1
+    assert {u.day for u in template.usual_diet} == {1}
+    assert {u.food_id for u in template.usual_diet} == {"almond", "milk", "salmon", "beans", "spinach"}
+    with pytest.raises(RequestError, match="week_start 3"):
+        duplicate_week(plan, week_start=3)
+
+
+def test_only_days_keeps_a_weekly_average_target(table, catalogue) -> None:
+    targets = small_targets().with_overrides({"protein_g": {"min": 55, "period": "weekly"}})
+    plan = make_plan(small_request(objective="cost", min_foods_per_day=2, targets=targets), table, catalogue)
+    assert plan.has_solution
+    day2_food = sorted(set(plan.items.loc[plan.items["day"] == 2, "food_id"]))[0]
+    new = replan(plan, only_days=[2], exclude_foods=[day2_food], foods=table, supplements=catalogue)
+    assert new.has_solution, new.notes
+    # day 1 alone is below the weekly average, so day 2 had to make up the residual
+    assert plan.totals.at[1, "protein_g"] < 55
+    assert new.totals["protein_g"].mean() >= 55 - 1e-6
+    assert day_rows(new, 1) == day_rows(plan, 1)
+    assert day2_food not in set(new.items.loc[new.items["day"] == 2, "food_id"])
+
+
+def test_only_days_reports_a_day_that_cannot_be_replanned(table, catalogue) -> None:
+    plan = make_plan(small_request(objective="cost", min_foods_per_day=2), table, catalogue)
+    everything = sorted(table.frame.index)
+    new = replan(plan, only_days=[2], exclude_foods=everything, foods=table, supplements=catalogue)
+    assert not new.has_solution
+    assert any("Day 2 could not be re-optimised" in n for n in new.notes)

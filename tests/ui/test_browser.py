@@ -1,0 +1,112 @@
+"""End-to-end: ``streamlit run app.py`` in a real browser (Playwright driving Debian's chromium).
+
+Makes a week in one click, checks the week grid and the coverage chart, locks an item and re-optimises,
+downloads the plan CSV and reads it back with pandas, and saves screenshots (docs/screenshot.png at 1280 px,
+test-artifacts/phone.png at 390 px). Timeouts are generous ceilings for a loaded machine, not speed checks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from tests.ui.conftest import ROOT
+
+pytestmark = pytest.mark.browser
+
+SOLVE_TIMEOUT_MS = 600_000  # the longest we wait for a plan to appear on a loaded 2-core machine
+UI_TIMEOUT_MS = 60_000
+SCREENSHOT = ROOT / "docs" / "screenshot.png"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def _expect():
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=UI_TIMEOUT_MS)
+    return expect
+
+
+def _open(browser, url: str, width: int, height: int):
+    context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(UI_TIMEOUT_MS)
+    page.goto(url, wait_until="domcontentloaded")
+    _expect()(page.get_by_role("button", name="Make my plan")).to_be_visible()
+    return context, page
+
+
+def _make_plan(page) -> None:
+    expect = _expect()
+    page.get_by_role("button", name="Make my plan").click()
+    expect(page.locator("table.cf-grid")).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+
+
+def _pick_first_option(page, label: str) -> str:
+    widget = page.locator("[data-testid='stMultiSelect']").filter(has_text=label)
+    widget.locator("input").click()
+    option = page.get_by_role("option").first
+    _expect()(option).to_be_visible()
+    text = option.inner_text()
+    option.click()
+    page.keyboard.press("Escape")
+    return text
+
+
+def test_week_in_one_click_lock_reoptimise_download_and_screenshot(browser, streamlit_url: str, tmp_path: Path):
+    expect = _expect()
+    context, page = _open(browser, streamlit_url, 1280, 900)
+    try:
+        _make_plan(page)
+        grid = page.locator("table.cf-grid")
+        expect(grid.locator("tbody tr")).to_have_count(7)  # a week: one row per day
+        expect(page.get_by_text("Cofactor is decision support, not medical advice").first).to_be_visible()
+        expect(page.get_by_text("Nutrient coverage", exact=True)).to_be_visible()
+        charts = page.locator("[data-testid='stVegaLiteChart']")
+        expect(charts.first).to_be_visible()
+        assert charts.count() >= 2  # coverage + magnesium split (plus the rule chart in its tab)
+        expect(page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").first
+               ).to_be_visible()
+
+        SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+        page.set_viewport_size({"width": 1280, "height": 1600})
+        page.screenshot(path=str(SCREENSHOT))
+        page.set_viewport_size({"width": 1280, "height": 900})
+
+        locked = _pick_first_option(page, "Keep these items (lock)")
+        food = locked.split(" · ")[2].rsplit(" (", 1)[0]
+        page.get_by_role("button", name="Re-optimise the rest").click()
+        expect(page.get_by_text("What changed", exact=True)).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+        expect(grid.get_by_text(food).first).to_be_visible()
+        expect(page.get_by_text("🔒").first).to_be_visible()  # locked items are marked in the grid
+
+        page.get_by_role("tab", name="Save & restore").click()
+        button = page.get_by_role("button", name="Plan (CSV)")
+        expect(button).to_be_visible()
+        with page.expect_download(timeout=UI_TIMEOUT_MS) as info:
+            button.click()
+        target = tmp_path / "plan.csv"
+        info.value.save_as(str(target))
+        frame = pd.read_csv(target, dtype={"food_id": str})
+        assert {"day", "meal", "food_id", "food", "grams"} <= set(frame.columns)
+        assert sorted(frame["day"].unique()) == list(range(1, 8))
+        assert (frame["grams"] > 0).all() and food in set(frame["food"])
+    finally:
+        context.close()
+
+
+def test_phone_width_screenshot(browser, streamlit_url: str):
+    expect = _expect()
+    context, page = _open(browser, streamlit_url, 390, 844)
+    try:
+        page.get_by_text("One day", exact=True).click()
+        _make_plan(page)
+        expect(page.locator("table.cf-grid tbody tr")).to_have_count(1)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "phone.png"), full_page=True)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390 + 1, f"the page scrolls sideways at phone width ({width} px)"
+    finally:
+        context.close()

@@ -1,0 +1,121 @@
+"""Food and supplement catalogues for the UI: the shipped ones cached once per process, uploads per session.
+
+Uploads are all-or-nothing: a file the library rejects leaves the session's catalogue as it was, and the
+library's error (which names the file, row, column and fix) is returned for display.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+import foods
+from foods.errors import CofactorError
+from optimizer.profile import Profile
+from optimizer.targets import targets_for
+
+CUSTOM_FOODS = "_custom_foods"  # list of (file name, FoodTable)
+PRICE_LISTS = "_price_lists"  # list of (file name, PriceList)
+ACTIVE_FOODS = "_foods"  # FoodTable: shipped + custom foods with prices applied, or absent
+
+
+@st.cache_resource(show_spinner="Loading the USDA food catalogue…")
+def shipped_foods() -> Any:
+    """The shipped USDA food table (one shared, read-only object per server process)."""
+    return foods.load_foods()
+
+
+@st.cache_resource(show_spinner="Loading supplement products…")
+def shipped_supplements() -> Any:
+    """The shipped supplement catalogue (shared, read-only)."""
+    return foods.load_supplements()
+
+
+@st.cache_data(show_spinner=False)
+def nutrient_labels() -> dict[str, tuple[str, str]]:
+    """nutrient key -> (label, unit) from the nutrient registry."""
+    registry = foods.nutrient_registry()
+    return {str(k): (str(r["label"]), str(r["unit"])) for k, r in registry.iterrows()}
+
+
+def label_of(key: str) -> str:
+    """Human label of a nutrient key (falls back to the key)."""
+    return nutrient_labels().get(key, (key.replace("_", " "), ""))[0]
+
+
+@st.cache_data(show_spinner=False)
+def targets_for_profile(profile_json: str) -> Any:
+    """DRI targets for a profile given as JSON (cached: profiles are small and hashable as text)."""
+    return targets_for(Profile.model_validate_json(profile_json))
+
+
+def active_foods() -> Any:
+    """The food table this session plans with: shipped foods plus uploads, prices applied."""
+    table = st.session_state.get(ACTIVE_FOODS)
+    return shipped_foods() if table is None else table
+
+
+def foods_for_planning() -> Any | None:
+    """The table to pass to ``optimizer.planner.plan`` (None = the library's shipped catalogue)."""
+    return st.session_state.get(ACTIVE_FOODS)
+
+
+def uploads_summary() -> list[str]:
+    """One line per upload in effect."""
+    out = [f"Custom foods: {name} ({len(table)} foods)" for name, table in st.session_state.get(CUSTOM_FOODS, [])]
+    out += [f"Price list: {name} ({len(pl.frame)} prices)" for name, pl in st.session_state.get(PRICE_LISTS, [])]
+    return out
+
+
+def _rebuild(custom: list[tuple[str, Any]], prices: list[tuple[str, Any]]) -> Any | None:
+    if not custom and not prices:
+        return None
+    table = shipped_foods()
+    for _, extra in custom:
+        table = table.combine(extra)
+    if prices:
+        table = table.with_prices(*[pl for _, pl in prices])
+    return table
+
+
+def _with_temp_file(name: str, data: bytes, load):
+    safe_name = Path(name).name or "upload.csv"
+    with tempfile.TemporaryDirectory(prefix="cofactor-upload-") as folder:
+        path = Path(folder) / safe_name
+        path.write_bytes(data)
+        return load(path)
+
+
+def add_custom_foods(name: str, data: bytes) -> str | None:
+    """Validate and add a custom foods CSV. Returns the library's error text, or None on success."""
+    try:
+        table = _with_temp_file(name, data, foods.FoodTable.from_csv)
+        custom = [*st.session_state.get(CUSTOM_FOODS, []), (name, table)]
+        active = _rebuild(custom, st.session_state.get(PRICE_LISTS, []))
+    except CofactorError as error:
+        return str(error)
+    st.session_state[CUSTOM_FOODS] = custom
+    st.session_state[ACTIVE_FOODS] = active
+    return None
+
+
+def add_price_list(name: str, data: bytes) -> str | None:
+    """Validate and add a price list CSV against the current foods. Returns the error text, or None."""
+    try:
+        price_list = _with_temp_file(name, data, lambda p: foods.load_price_list(p, foods=active_foods()))
+        prices = [*st.session_state.get(PRICE_LISTS, []), (name, price_list)]
+        active = _rebuild(st.session_state.get(CUSTOM_FOODS, []), prices)
+    except CofactorError as error:
+        return str(error)
+    st.session_state[PRICE_LISTS] = prices
+    st.session_state[ACTIVE_FOODS] = active
+    return None
+
+
+def clear_uploads() -> None:
+    """Forget every uploaded foods/price file: plan with the shipped catalogue again."""
+    for key in (CUSTOM_FOODS, PRICE_LISTS, ACTIVE_FOODS):
+        st.session_state.pop(key, None)

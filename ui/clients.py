@@ -1,0 +1,241 @@
+"""The dietitian's Clients page: clients (add, edit, remove), their saved plans and history, opening a saved plan
+in the Planner, planning a week, and PDF/Excel hand-overs.
+
+The store is ``optimizer.storage.Store()`` (``$COFACTOR_DB`` or the user data directory). No optimization logic
+here: planning goes through ``optimizer.cli_dietitian.plan_for_client``, files through ``optimizer.export``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from pydantic import ValidationError
+
+from foods.errors import CofactorError
+from optimizer.cli_dietitian import ALLERGENS, DIETS, plan_for_client
+from optimizer.export import plan_to_excel_bytes, plan_to_pdf_bytes
+from optimizer.report import nutrient_table_display, rule_statement, week_grid
+from optimizer.storage import ClientRecord, Store, StorageError
+from ui import catalogue, state
+
+NEW_CLIENT = "➕ New client"
+SELECT_KEY = "clients_choice"
+_PENDING_SELECT = "_clients_select"
+ACTIVITIES = ("sedentary", "low_active", "active", "very_active")
+STAGES = ("none", "pregnant", "lactating")
+
+
+def next_monday(today: date | None = None) -> date:
+    """The Monday on or after ``today`` (plans start on Mondays by default)."""
+    today = today or date.today()
+    return today + timedelta(days=(7 - today.weekday()) % 7)
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'value'}: {e['msg']}" for e in exc.errors())
+    return str(exc)
+
+
+def _split_ids(text: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in text.replace(";", ",").split(",") if p.strip())
+
+
+def _supplement_choices() -> list[str]:
+    try:
+        return list(catalogue.shipped_supplements().frame.index)
+    except (CofactorError, OSError, ImportError):
+        return []
+
+
+# -- client form ---------------------------------------------------------------------------------
+def _client_form(store: Store, client: ClientRecord | None) -> None:
+    k = f"client_{client.id if client else 'new'}_"
+    p = client.profile if client else None
+    ex = client.exclusions if client else None
+    with st.form(key=f"{k}form"):
+        name = st.text_input("Name", value=client.name if client else "", key=f"{k}name")
+        c1, c2, c3 = st.columns(3)
+        sex = c1.selectbox("Sex", ("female", "male"), index=0 if not p or p.sex == "female" else 1, key=f"{k}sex")
+        age = c2.number_input("Age (years)", min_value=1.0, max_value=120.0, value=float(p.age) if p else 40.0,
+                              step=1.0, key=f"{k}age")
+        stage = c3.selectbox("Pregnancy / lactation", STAGES, key=f"{k}stage",
+                             index=1 if p and p.pregnant else 2 if p and p.lactating else 0)
+        c1, c2, c3 = st.columns(3)
+        weight = c1.number_input("Weight (kg)", min_value=0.0, max_value=400.0, key=f"{k}weight",
+                                 value=float(p.weight_kg) if p and p.weight_kg else None)
+        height = c2.number_input("Height (cm)", min_value=0.0, max_value=260.0, key=f"{k}height",
+                                 value=float(p.height_cm) if p and p.height_cm else None)
+        activity = c3.selectbox("Activity", ACTIVITIES, index=ACTIVITIES.index(p.activity) if p else 1, key=f"{k}activity")
+        c1, c2 = st.columns(2)
+        diet = c1.selectbox("Diet pattern", DIETS, index=DIETS.index(ex.diet_pattern) if ex else 0, key=f"{k}diet")
+        allergens = c2.multiselect("Allergens to exclude", ALLERGENS, default=list(ex.allergens) if ex else [],
+                                   key=f"{k}allergens")
+        excluded_foods = st.text_input("Food ids to exclude (comma-separated)", key=f"{k}foods",
+                                       value=", ".join(ex.foods) if ex else "")
+        choices = _supplement_choices()
+        preferred = list(client.preferred_supplements) if client else []
+        supplements = st.multiselect("Preferred supplement products (none = any)", sorted(set(choices) | set(preferred)),
+                                     default=preferred, key=f"{k}supplements")
+        vit_d = (client.plan_defaults.get("vitamin_d_supplement_ug") if client else None)
+        vitamin_d = st.number_input("Prescribed vitamin D supplement (µg/day; empty = the optimizer chooses)",
+                                    min_value=0.0, max_value=2500.0, value=vit_d, key=f"{k}vitd")
+        notes = st.text_area("Notes", value=client.notes if client else "", key=f"{k}notes")
+        submitted = st.form_submit_button("Save client", key=f"{k}save")
+    if not submitted:
+        return
+    defaults: dict[str, Any] = dict(client.plan_defaults) if client else {}
+    defaults.pop("vitamin_d_supplement_iu", None)
+    defaults.pop("vitamin_d_supplement_ug", None)
+    if vitamin_d is not None:
+        defaults["vitamin_d_supplement_ug"] = float(vitamin_d)
+    fields = {
+        "name": name,
+        "profile": {"sex": sex, "age": age, "pregnant": stage == "pregnant", "lactating": stage == "lactating",
+                    "weight_kg": weight or None, "height_cm": height or None, "activity": activity,
+                    "energy_kcal": p.energy_kcal if p else None},
+        "exclusions": {"diet_pattern": diet, "allergens": allergens, "foods": _split_ids(excluded_foods),
+                       "groups": ex.groups if ex else ()},
+        "preferred_supplements": tuple(supplements), "plan_defaults": defaults, "notes": notes,
+    }
+    try:
+        saved = store.update_client(client.id, **fields) if client else store.add_client(ClientRecord.model_validate(fields))
+    except (ValidationError, CofactorError, ValueError) as exc:
+        st.error(f"Not saved: {_error_text(exc)}")
+        return
+    st.session_state[_PENDING_SELECT] = saved.name
+    state.flash(f"Saved client '{saved.name}'.")
+    st.rerun()
+
+
+def _remove_client(store: Store, client: ClientRecord) -> None:
+    n = len(store.list_plans(client))
+    with st.expander("Remove this client"):
+        also = st.checkbox(f"Also delete their {n} saved plan(s)", key=f"client_{client.id}_with_plans") if n else False
+        if st.button("Remove client", key=f"client_{client.id}_remove"):
+            try:
+                store.delete_client(client.id, delete_plans=bool(also))  # type: ignore[arg-type]
+            except StorageError as exc:
+                st.error(str(exc))
+                return
+            st.session_state[_PENDING_SELECT] = NEW_CLIENT
+            state.flash(f"Removed client '{client.name}'.")
+            st.rerun()
+
+
+# -- plans ---------------------------------------------------------------------------------------
+def _save_current_plan(store: Store, client: ClientRecord) -> None:
+    plan = state.current_plan()
+    st.subheader("Save the Planner's plan")
+    if plan is None or not plan.has_solution:
+        st.caption("Make a plan on the Planner page first; it can then be saved here for this client.")
+        return
+    c1, c2, c3 = st.columns(3)
+    week = c1.date_input("Week starting", value=next_monday(), key=f"client_{client.id}_save_week")
+    status = c2.selectbox("Status", ("draft", "final"), key=f"client_{client.id}_save_status")
+    note = c3.text_input("Note", key=f"client_{client.id}_save_note")
+    if st.button("Save plan for this client", key=f"client_{client.id}_save_plan"):
+        try:
+            plan_id = store.save_plan(client, plan, week, status=status, author_note=note)
+        except CofactorError as exc:
+            st.error(str(exc))
+            return
+        record = store.get_plan_record(plan_id)
+        state.flash(f"Saved plan {plan_id} for {client.name}: week {record.week_start}, version {record.version}.")
+        st.rerun()
+
+
+def _plan_now(store: Store, client: ClientRecord) -> None:
+    with st.expander("Plan a week for this client now"):
+        c1, c2 = st.columns(2)
+        week = c1.date_input("Week starting", value=next_monday(), key=f"client_{client.id}_plan_week")
+        days = c2.number_input("Days", min_value=1, max_value=14, value=int(client.plan_defaults.get("days", 7)),
+                               key=f"client_{client.id}_plan_days")
+        if st.button("Plan and save as draft", key=f"client_{client.id}_plan_now"):
+            try:
+                with st.spinner("Planning…"):
+                    plan, plan_id = plan_for_client(store, client.id, week, save=True,  # type: ignore[arg-type]
+                                                    foods=catalogue.foods_for_planning(), days=int(days))
+            except (ValidationError, CofactorError, ValueError) as exc:
+                st.error(f"Could not plan: {_error_text(exc)}")
+                return
+            if plan_id is None:
+                st.warning("No plan meets every target; nothing was saved.")
+                if plan.explanation is not None:
+                    st.text(str(plan.explanation))
+                return
+            state.flash(f"Planned and saved plan {plan_id} ({plan.status}, {plan.runtime_s:.1f} s).")
+            st.rerun()
+
+
+def _history(store: Store, client: ClientRecord) -> None:
+    records = store.list_plans(client)
+    st.subheader("Saved plans")
+    if not records:
+        st.info("No saved plans yet.")
+        return
+    table = pd.DataFrame([{"id": r.id, "week": r.week_start.isoformat(), "version": r.version, "status": r.status,
+                           "solver status": r.solver_status, "cost": r.cost, "note": r.author_note,
+                           "saved": r.created_at.strftime("%Y-%m-%d %H:%M")} for r in records])
+    st.dataframe(table, hide_index=True, width="stretch")
+    labels = {r.id: f"#{r.id} — week {r.week_start} v{r.version} ({r.status})" for r in records}
+    plan_id = st.selectbox("Plan", list(labels), format_func=labels.get, key=f"client_{client.id}_plan_choice")
+    record = next(r for r in records if r.id == plan_id)
+    plan = store.get_plan(plan_id)
+    c1, c2, c3 = st.columns(3)
+    if c1.button("Open in the Planner", key=f"plan_{plan_id}_open"):
+        state.open_plan(plan)
+        state.flash(f"Opened plan {plan_id} of {client.name} (week {record.week_start}, v{record.version}).")
+        st.success("Opened: go to the Planner page to edit or re-optimise it.")
+    other = "draft" if record.status == "final" else "final"
+    if c2.button(f"Mark {other}", key=f"plan_{plan_id}_status"):
+        store.set_status(plan_id, other)  # type: ignore[arg-type]
+        st.rerun()
+    stem = f"{client.name.replace(' ', '_')}_{record.week_start}_v{record.version}"
+    who = {"client_name": client.name, "week_start": record.week_start}
+    # files are made when the button is clicked (Streamlit calls the function), not on every rerun
+    c3.download_button("Download PDF", lambda: plan_to_pdf_bytes(plan, catalogue.shipped_foods(), **who),
+                       file_name=f"{stem}.pdf", mime="application/pdf", key=f"plan_{plan_id}_pdf")
+    c3.download_button("Download Excel", lambda: plan_to_excel_bytes(plan, catalogue.shipped_foods(), **who),
+                       file_name=f"{stem}.xlsx", key=f"plan_{plan_id}_xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    with st.expander("Preview", expanded=False):
+        st.dataframe(week_grid(plan, record.week_start), width="stretch")
+        st.dataframe(nutrient_table_display(plan), hide_index=True, width="stretch")
+        st.caption(rule_statement(plan))
+
+
+def render() -> None:
+    """Draw the Clients page."""
+    st.title("Clients")
+    state.show_flashes()
+    try:
+        store = Store()
+    except CofactorError as exc:
+        st.error(f"The client store cannot be opened: {exc}")
+        return
+    st.caption(f"Store: {store.path}")
+    clients = store.list_clients()
+    names = [c.name for c in clients]
+    pending = st.session_state.pop(_PENDING_SELECT, None)
+    if pending is not None:
+        st.session_state[SELECT_KEY] = pending
+    if st.session_state.get(SELECT_KEY) not in [NEW_CLIENT, *names]:
+        st.session_state[SELECT_KEY] = names[0] if names else NEW_CLIENT
+    choice = st.selectbox("Client", [NEW_CLIENT, *names], key=SELECT_KEY)
+    client = next((c for c in clients if c.name == choice), None)
+    if client is None:
+        st.subheader("New client")
+        _client_form(store, None)
+        return
+    tab_plans, tab_profile = st.tabs(["📋 Plans", "👤 Profile"])
+    with tab_plans:
+        _save_current_plan(store, client)
+        _plan_now(store, client)
+        _history(store, client)
+    with tab_profile:
+        _client_form(store, client)
+        _remove_client(store, client)

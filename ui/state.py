@@ -1,0 +1,129 @@
+"""Session-state design of the planner UI.
+
+Widgets own their own keys (named in the panel modules). Everything the app itself remembers lives
+under keys that start with an underscore, which no widget uses:
+
+* ``_plan`` – the current :class:`optimizer.Plan` (solved or explained), or absent.
+* ``_request`` – the :class:`optimizer.PlanRequest` that produced ``_plan``.
+* ``_previous_plan`` – the plan before the last re-optimisation, for the "what changed" view.
+* ``_restore`` – a request whose settings are written into the widgets at the start of the next run
+  (session restore from JSON, one-click fixes, opening a saved plan from the Clients page).
+* ``_solve_next`` – a request to solve at the next run (one-click fixes).
+* ``_custom_foods``, ``_price_lists``, ``_foods``, ``_uploads`` – uploaded catalogues (see ``ui.catalogue``).
+* ``_targets_version`` – bumps the targets editor's key so that restored overrides are shown fresh.
+* ``_flash`` – one-shot messages shown at the top of the next run.
+
+Other pages (``ui/clients.py``) open a saved plan with :func:`open_plan`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, MutableMapping
+from typing import Any
+
+import streamlit as st
+
+from optimizer.plan import Plan
+from optimizer.request import PlanRequest
+
+PLAN = "_plan"
+REQUEST = "_request"
+PREVIOUS_PLAN = "_previous_plan"
+RESTORE = "_restore"
+SOLVE_NEXT = "_solve_next"
+TARGETS_VERSION = "_targets_version"
+FLASH = "_flash"
+
+Restorer = Callable[[PlanRequest], dict[str, Any]]
+_restorers: list[Restorer] = []
+
+
+def register_restorer(restorer: Restorer) -> Restorer:
+    """Register a function mapping a request to the widget values (key -> value) of one panel."""
+    if restorer not in _restorers:
+        _restorers.append(restorer)
+    return restorer
+
+
+def current_plan() -> Plan | None:
+    """The plan shown on the page, or None before the first solve."""
+    return st.session_state.get(PLAN)
+
+
+def current_request() -> PlanRequest | None:
+    """The request behind :func:`current_plan`."""
+    return st.session_state.get(REQUEST)
+
+
+def previous_plan() -> Plan | None:
+    """The plan before the last re-optimisation (for the diff), or None."""
+    return st.session_state.get(PREVIOUS_PLAN)
+
+
+def store_plan(plan: Plan, *, keep_previous: bool = False) -> None:
+    """Make ``plan`` the current plan. ``keep_previous`` keeps the old one for the diff view."""
+    old = st.session_state.get(PLAN)
+    st.session_state[PREVIOUS_PLAN] = old if keep_previous and old is not None else None
+    st.session_state[PLAN] = plan
+    st.session_state[REQUEST] = plan.request
+
+
+def open_plan(plan: Plan) -> None:
+    """Show a saved plan in the planner and set every control to the request it was made with.
+
+    For other pages (e.g. the Clients page): call it, then ``st.switch_page`` to the planner.
+    """
+    store_plan(plan)
+    request_restore(plan.request)
+
+
+def request_restore(request: PlanRequest) -> None:
+    """Ask the next run to set the planner's controls from ``request``."""
+    st.session_state[RESTORE] = request
+
+
+def request_solve(request: PlanRequest, note: str = "") -> None:
+    """Ask the next run to solve ``request`` (and show its settings in the controls); ``note`` is shown with
+    the outcome."""
+    st.session_state[SOLVE_NEXT] = (request, note)
+    request_restore(request)
+
+
+def pop_solve_request() -> tuple[PlanRequest, str] | None:
+    """The (request, note) queued by :func:`request_solve`, removed from the queue."""
+    return st.session_state.pop(SOLVE_NEXT, None)
+
+
+def apply_pending_restore(state: MutableMapping[str, Any] | None = None) -> bool:
+    """Write a queued request into the widget keys. Call at the start of a run, before any widget."""
+    state = st.session_state if state is None else state
+    request = state.pop(RESTORE, None)
+    if request is None:
+        return False
+    for restorer in _restorers:
+        for key, value in restorer(request).items():
+            state[key] = value
+    state[TARGETS_VERSION] = state.get(TARGETS_VERSION, 0) + 1
+    return True
+
+
+def seed(key: str, value: Any) -> None:
+    """Give a widget key its default once (so widgets need no ``value=`` and restores never conflict)."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+
+
+def targets_version() -> int:
+    """Counter that changes whenever targets are restored; part of the targets editor's key."""
+    return int(st.session_state.get(TARGETS_VERSION, 0))
+
+
+def flash(message: str, kind: str = "success") -> None:
+    """Queue a message to show once at the top of the next run (kind: success, info, warning, error)."""
+    st.session_state.setdefault(FLASH, []).append((kind, message))
+
+
+def show_flashes() -> None:
+    """Show and clear queued messages."""
+    for kind, message in st.session_state.pop(FLASH, []):
+        getattr(st, kind, st.info)(message)

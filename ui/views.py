@@ -1,0 +1,169 @@
+"""Pure pandas views of a Plan for the UI (no Streamlit here, so they are easy to test)."""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Callable, Mapping
+
+import pandas as pd
+
+from optimizer.plan import Plan
+
+WEEK_AVERAGE = "Week average"
+COVERAGE_COLUMNS = ["target", "label", "unit", "period", "day", "value", "min", "max", "reference", "pct",
+                    "max_pct", "is_upper_limit", "unknown_foods", "status"]
+
+
+def portion_text(portions: float | None, portion_name: str | None, grams: float) -> str:
+    """'2 × slice (56 g)' for household portions, '120 g' otherwise."""
+    if portions is not None and not (isinstance(portions, float) and math.isnan(portions)) and portion_name:
+        return f"{portions:g} × {portion_name} ({grams:.0f} g)"
+    return f"{grams:.0f} g"
+
+
+def day_label(day: int) -> str:
+    return f"Day {int(day)}"
+
+
+def item_label(row: Mapping) -> str:
+    """One plan item for pickers: 'Day 1 · breakfast · Oats (1 × cup, 81 g)'."""
+    return f"{day_label(row['day'])} · {row['meal']} · {row['food']} ({portion_text(row.get('portions'), row.get('portion_name'), row['grams'])})"
+
+
+def week_grid(plan: Plan) -> pd.DataFrame:
+    """Days × meals; each cell lists the items (portion and grams) eaten at that meal."""
+    items = plan.items
+    meals = list(plan.request.meals)
+    days = [day_label(d) for d in range(1, plan.request.days + 1)]
+    grid = pd.DataFrame("", index=pd.Index(days, name="day"), columns=meals, dtype=object)
+    for (day, meal), group in items.groupby(["day", "meal"], sort=False):
+        lines = [f"{r.food} — {portion_text(r.portions, r.portion_name, r.grams)}" + (" 🔒" if r.locked else "")
+                 for r in group.itertuples()]
+        if meal in grid.columns:
+            grid.loc[day_label(day), meal] = "\n".join(lines)
+    return grid
+
+
+def week_grid_html(plan: Plan) -> str:
+    """The week grid as an HTML table (scrolls sideways on a phone)."""
+    grid = week_grid(plan)
+    head = "".join(f"<th>{html.escape(m.capitalize())}</th>" for m in grid.columns)
+    body = []
+    for day, row in grid.iterrows():
+        cells = "".join(
+            "<td>" + "".join(f"<div class='cf-item'>{html.escape(line)}</div>" for line in str(v).split("\n") if line)
+            + "</td>" for v in row)
+        body.append(f"<tr><th scope='row'>{html.escape(str(day))}</th>{cells}</tr>")
+    return (
+        "<div class='cf-grid-wrap'><table class='cf-grid' data-testid='cofactor-week-grid'>"
+        f"<thead><tr><th></th>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    )
+
+
+GRID_CSS = """
+<style>
+.cf-grid-wrap{overflow-x:auto;-webkit-overflow-scrolling:touch;margin-bottom:0.5rem}
+.cf-grid{border-collapse:collapse;width:100%;min-width:560px;font-size:0.85rem}
+.cf-grid th,.cf-grid td{border:1px solid rgba(128,128,128,0.35);padding:6px 8px;vertical-align:top;text-align:left}
+.cf-grid thead th{background:rgba(46,125,50,0.12)}
+.cf-grid tbody th{white-space:nowrap;background:rgba(46,125,50,0.06)}
+.cf-item{margin-bottom:3px}
+@media print{.cf-grid{font-size:10pt;min-width:0}}
+</style>
+"""
+
+
+def _status(value: float, lo: float | None, hi: float | None) -> str:
+    if lo is not None and value < lo * (1 - 1e-6) - 1e-9:
+        return "below target"
+    if hi is not None and value > hi * (1 + 1e-6) + 1e-9:
+        return "above limit"
+    return "met"
+
+
+def coverage(plan: Plan, kcal_per_unit: Mapping[str, float] | None = None,
+             missing: Callable[[str, list[str]], int] | None = None) -> pd.DataFrame:
+    """Nutrient coverage per day and as the week average, as % of each target.
+
+    ``reference`` is the min (or the max for limit-only targets); ``pct`` = value / reference × 100;
+    ``max_pct`` marks the upper limit on the same scale. ``unknown_foods`` counts the plan's foods with no
+    value for the nutrient (from ``missing(nutrient, food_ids)``), so a low figure may be an unknown, not a gap.
+    Energy-percent targets need ``kcal_per_unit`` (target key -> kcal per unit of the nutrient).
+    """
+    totals = plan.totals
+    targets = plan.targets
+    if totals.empty or targets.empty:
+        return pd.DataFrame(columns=COVERAGE_COLUMNS)
+    food_ids = sorted(set(plan.items["food_id"]))
+    rows = []
+    for t in targets.itertuples():
+        if t.applies_to != "total" or t.nutrient not in totals.columns:
+            continue
+        series = totals[t.nutrient].astype(float)
+        unit = t.unit
+        if t.kind == "energy_percent":
+            factor = (kcal_per_unit or {}).get(t.key)
+            if not factor or "energy_kcal" not in totals.columns:
+                continue
+            series = series * factor / totals["energy_kcal"].replace(0, float("nan")) * 100.0
+            unit = "% of energy"
+        lo = None if pd.isna(t.min) else float(t.min)
+        hi = None if pd.isna(t.max) else float(t.max)
+        reference = lo if lo else hi
+        if not reference:
+            continue
+        unknown = missing(t.nutrient, food_ids) if missing else 0
+        label = t.label or t.key
+        points = [(day_label(d), float(v)) for d, v in series.items()]
+        points.append((WEEK_AVERAGE, float(series.mean())))
+        for day, value in points:
+            judged = t.period == "daily" or day == WEEK_AVERAGE
+            rows.append({
+                "target": t.key, "label": label, "unit": unit, "period": t.period, "day": day, "value": value,
+                "min": lo, "max": hi, "reference": reference, "pct": value / reference * 100.0,
+                "max_pct": (hi / reference * 100.0) if (hi and lo) else None,
+                "is_upper_limit": bool(t.is_upper_limit), "unknown_foods": int(unknown),
+                "status": _status(value, lo, hi) if judged else "weekly target",
+            })
+    return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
+
+
+def magnesium_split(plan: Plan) -> pd.DataFrame:
+    """Per day: magnesium from food and from supplements (mg), the requirement, and supplemental vitamin D (µg)."""
+    days = list(range(1, plan.request.days + 1))
+    totals = plan.totals
+    supp = plan.supplements
+    by_day = supp.groupby("day")[["magnesium_mg", "vitamin_d_ug"]].sum() if not supp.empty else pd.DataFrame()
+    required = None
+    targets = plan.targets
+    if not targets.empty and "magnesium_mg" in set(targets["key"]):
+        value = targets.loc[targets["key"] == "magnesium_mg", "min"].iloc[0]
+        required = None if pd.isna(value) else float(value)
+    rows = []
+    for d in days:
+        total = float(totals.at[d, "magnesium_mg"]) if (d in totals.index and "magnesium_mg" in totals) else float("nan")
+        from_supp = float(by_day.at[d, "magnesium_mg"]) if d in by_day.index else 0.0
+        vit_d = float(by_day.at[d, "vitamin_d_ug"]) if d in by_day.index else 0.0
+        rows.append({"day": day_label(d), "food_mg": total - from_supp, "supplement_mg": from_supp,
+                     "required_mg": required, "supplement_vitamin_d_ug": vit_d})
+    return pd.DataFrame(rows)
+
+
+def supplement_schedule(plan: Plan) -> pd.DataFrame:
+    """Products by day: one row per product, one column per day with the units to take."""
+    supp = plan.supplements
+    if supp.empty:
+        return pd.DataFrame()
+    grid = supp.pivot_table(index="supplement", columns="day", values="units", aggfunc="sum", fill_value=0)
+    grid.columns = [day_label(c) for c in grid.columns]
+    return grid.astype(int)
+
+
+def plan_table(plan: Plan) -> pd.DataFrame:
+    """Plan items and supplement doses in one flat table (the CSV download when no exporter is installed)."""
+    items = plan.items.assign(kind="food")
+    supp = plan.supplements.rename(columns={"supplement_id": "food_id", "supplement": "food", "units": "portions"})
+    supp = supp.assign(kind="supplement", meal="supplements", portion_name="unit", grams=float("nan"), cost=float("nan"))
+    cols = ["kind", "day", "meal", "food_id", "food", "portions", "portion_name", "grams", "cost", "locked"]
+    return pd.concat([items.reindex(columns=cols), supp.reindex(columns=cols)], ignore_index=True)
