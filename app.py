@@ -21,15 +21,15 @@ from ui import planner_page  # noqa: E402
 
 
 def _pages() -> list:
-    pages = [st.Page(planner_page.render, title="Planner", icon="🥗", url_path="planner", default=True)]
+    pages = [st.Page(planner_page.render, title="Planner", icon=":material/restaurant_menu:", url_path="planner", default=True)]
     if importlib.util.find_spec("ui.clients") is not None:
         clients = importlib.import_module("ui.clients")
         if callable(getattr(clients, "render", None)):
-            pages.append(st.Page(clients.render, title="Clients", icon="🗂️", url_path="clients"))
+            pages.append(st.Page(clients.render, title="Clients", icon=":material/groups:", url_path="clients"))
     return pages
 
 
-st.set_page_config(page_title="Cofactor — magnesium keeps pace with vitamin D", page_icon="🥗", layout="wide",
+st.set_page_config(page_title="Cofactor — magnesium keeps pace with vitamin D", page_icon=":material/restaurant_menu:", layout="wide",
                    initial_sidebar_state="auto")
 pages = _pages()
 navigation = st.navigation(pages, position="sidebar" if len(pages) > 1 else "hidden")

@@ -352,6 +352,10 @@ def _provenance(source: Path, counts: dict[str, int], foods: pd.DataFrame, porti
 - Portions: `portion` is the measure's name, prefixed with its amount when that is not 1 (e.g. `3 oz`),
   so `grams` is always the weight of the labelled portion.
 
+Hand-written files in this folder (not built from SR24): `nutrients.csv` (the nutrient registry: key, label,
+unit, category) and `everyday.csv` (the curated everyday foods: id, default portion, meals, note). The
+supplement and price files are described in `docs/foods-extras.md`.
+
 | Output | SHA-256 |
 |---|---|
 {checks}

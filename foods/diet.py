@@ -48,11 +48,13 @@ _MEAT = (r"\b(beef|pork|chicken|turkey|ham|hamburgers?|bacon|sausages?|salami|pe
          r"giblets|tongue|tripe|gravy|lard|tallow|suet|chorizo|pastrami|corned|prosciutto|pate|scrapple|"
          r"headcheese|chitterlings|bratwurst|kielbasa|jerky|luncheon|pemmican|seal|whale|walrus|beaver|bear|"
          r"muskrat|opossum|raccoon|frog|turtle|carne|chili con carne|broth|bouillon|stock|oxtail|marrow|"
-         r"refried|franks|sloppy joe|cheeseburgers?|chili with beans|beans, baked, home prepared)\b")
+         r"refried|franks|sloppy joe|cheeseburgers?|chili with beans|beans, baked, home prepared|sofrito|"
+         r"mole poblano|mincemeat|mince|tamales?|empanadas?|pozole|menudo)\b")
 # Words above that are fine when clearly plant-based:
 _NOT_MEAT = (r"\b(vegetable broth|broth, vegetable|"
              r"cod liver|fish liver|liver oil|coconut meat|grated meat|refried beans, canned, fat-free)\b")
-_GELATIN = r"\b(gelatins?|gelatine|marshmallows?|gummy|gummi|gum ?drops|jelly beans|candy corn|aspic|jell-o)\b"
+_GELATIN = (r"\b(gelatins?|gelatine|marshmallows?|gummy|gummi|gum ?drops|jelly ?beans|candy corn|aspic|jell-o|"
+            r"starburst|fruit chews)\b")
 _FISH = (r"\b(fish|fishes|salmon|tuna|cod|haddock|halibut|trout|sardines?|anchov(y|ies)|mackerel|herring|pollock|"
          r"tilapia|catfish|bass|perch|pike|snapper|grouper|sole|flounder|swordfish|mahimahi|whitefish|carp|eel|"
          r"roe|caviar|surimi|worcestershire|shark|sturgeon|smelt|lox|kippered|bluefish|butterfish|burbot|cisco|"
@@ -64,6 +66,7 @@ _SHELLFISH = (r"\b(shellfish|shrimps?|prawns?|crabs?|lobsters?|crayfish|crawfish
               r"crustaceans|jellyfish|sea cucumber|sea urchin)\b")
 _EGG = (r"\b(eggs?|egg substitute|mayonnaise|mayo|meringue|custards?|eggnog|french toast|quiche|hollandaise|"
         r"nougat|albumen|souffle|coleslaw|potato salad|caesar|salad dressing|dressing|fresh-refrigerated|"
+        r"sandwich spread|chow mein|"
         r"pancakes?|waffles?|cakes?|cookies?|muffins?|brownies?|doughnuts?|croissants?|danish|eclairs?|"
         r"cream puffs?|crepes?|popovers?|strudel|pastry|pastries|sponge|challah|brioche)\b")
 _MILK = (r"\b(milk|milks|cheese|cheeses|cheddar|mozzarella|parmesan|ricotta|feta|brie|camembert|gouda|butter|"
@@ -73,7 +76,8 @@ _MILK = (r"\b(milk|milks|cheese|cheeses|cheddar|mozzarella|parmesan|ricotta|feta
          r"caramels?|toffee|fudge|milkshake|shakes?|latte|cappuccino|cocoa mix|hot chocolate|instant breakfast|"
          r"nutritional supplement|margarine|margarine-like|quesadilla|nachos|pizza|lasagna|macaroni and cheese|"
          r"cheeseburger|pancakes?|waffles?|cakes?|cookies?|muffins?|brownies?|doughnuts?|croissants?|biscuits?|"
-         r"scones?|danish|eclairs?|cream puffs?|crepes?|pastry|pastries|white sauce|cream sauce|infant formula)\b")
+         r"scones?|danish|eclairs?|cream puffs?|crepes?|pastry|pastries|white sauce|cream sauce|infant formula|"
+         r"whitener|ensure|supligen|meal supplement|meal replacement|malted drink|malted milk|horchata)\b")
 # Plant "milks" and "butters", and other names that merely look dairy:
 _NOT_MILK = (r"\b(soy ?milk|soymilk|coconut milk|coconut cream|almond milk|rice milk|oat milk|"
              r"milk, imitation, non-soy|(peanut|almond|cashew|apple|cocoa|sesame|shea|nut|seed|sunflower seed|"
@@ -82,7 +86,8 @@ _NOT_MILK = (r"\b(soy ?milk|soymilk|coconut milk|coconut cream|almond milk|rice 
 _HONEY = r"\b(honey|honey-?roasted|royal jelly|bee pollen)\b"
 _NOT_VEGAN_OTHER = (r"\b(worthington|morningstar|loma linda|gardenburger|boca|chocolate|candies|candy|wine|beer|"
                     r"breaded|batter|batter-dipped|cereals? ready-to-eat|cereals, ready-to-eat|vitamin d3|"
-                    r"shortening|cream substitute|whipped topping|sherbet)\b")
+                    r"shortening|cream substitute|whipped topping|sherbet|omega-3|dha|restaurant|tortilla mix|home-prepared|"
+                    r"home prepared|prepared-from-recipe|prepared from recipe|candied, home|popcorn, oil-popped, microwave)\b")
 _PEANUT = r"\b(peanuts?|peanut butter|goobers?|trail mix)\b"
 _TREE_NUT = (r"\b(almonds?|walnuts?|cashews?|pecans?|pistachios?|pistachio nuts|hazelnuts?|filberts?|macadamias?|"
              r"macadamia nuts|brazil ?nuts|brazilnuts|pine ?nuts|pinyon|chestnuts?|hickory ?nuts|hickorynuts|"

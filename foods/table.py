@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import importlib.resources
+import os
 import time
 from collections import defaultdict
 from collections.abc import Iterable
@@ -26,8 +27,10 @@ from foods.nutrients import registry_order
 TEXT_COLUMNS = ("name", "group", "meals", "default_portion", "allergens", "price_source")
 BOOL_COLUMNS = ("everyday", *DIET_COLUMNS)
 OTHER_NUMBER_COLUMNS = ("default_portion_grams", "price_per_100g")
-NON_NUTRIENT_COLUMNS = frozenset((*TEXT_COLUMNS, *BOOL_COLUMNS, *OTHER_NUMBER_COLUMNS, "portion_name",
-                                  "portion_grams", "food_id"))
+#: Free-text columns a custom frame may carry along (kept as they are, never treated as nutrients).
+PASSTHROUGH_TEXT_COLUMNS = ("note", "notes", "brand", "source")
+NON_NUTRIENT_COLUMNS = frozenset((*TEXT_COLUMNS, *BOOL_COLUMNS, *OTHER_NUMBER_COLUMNS, *PASSTHROUGH_TEXT_COLUMNS,
+                                  "portion_name", "portion_grams", "food_id"))
 PORTION_COLUMNS = ["food_id", "portion", "amount", "grams"]
 DEFAULT_GROUP = "Custom foods"
 FALLBACK_PORTION = ("100 g", 100.0)
@@ -180,7 +183,7 @@ class FoodTable:
         return cls(frame, portions, source=source)
 
     @classmethod
-    def from_csv(cls, path: Any) -> FoodTable:
+    def from_csv(cls, path: str | os.PathLike[str]) -> FoodTable:
         """Custom foods from a CSV file (see :func:`foods.custom.read_custom_foods_csv` for the columns)."""
         from foods.custom import read_custom_foods_csv
 
@@ -199,7 +202,8 @@ def _validated_frame(df: pd.DataFrame, source: str) -> pd.DataFrame:
     frame = df.copy()
     if "food_id" in frame.columns:
         frame = frame.set_index("food_id")
-    elif frame.index.name != "food_id" and not frame.index.dtype == object:
+    elif frame.index.name != "food_id" and (isinstance(frame.index, pd.RangeIndex)
+                                            or not pd.api.types.is_string_dtype(frame.index)):
         raise FoodDataError("no 'food_id' column or index.", source=source, column="food_id",
                             fix="Add a food_id column with one unique id per food.")
     ids = pd.Index([str(i).strip() if pd.notna(i) else "" for i in frame.index], name="food_id")

@@ -134,11 +134,30 @@ def _column_of(loc: tuple) -> str:
     return str(loc[0]) if loc else ""
 
 
+def _row_error(exc: ValidationError, profile: dict[str, Any], defaults: dict[str, Any], *, source: str, row: int) -> DataError:
+    """The first problem of a CSV row as a DataError naming its column (request-level problems are re-validated
+    on their own so the column can be named)."""
+    err = exc.errors()[0]
+    loc = tuple(err.get("loc", ()))
+    if not loc:  # the client's settings as a whole do not make a request: find the field
+        try:
+            PlanRequest.model_validate({"profile": profile, **defaults})
+        except ValidationError as inner:
+            err = inner.errors()[0]
+            loc = tuple(err.get("loc", ()))
+    value = err.get("input")
+    shown = f" (value {value!r})" if isinstance(value, (str, int, float)) else ""
+    message = str(err.get("msg", exc)).removeprefix("Value error, ")
+    column = _column_of(loc)
+    return DataError(f"{message}{shown}.", source=source, row=row, column=column if column in CSV_COLUMNS else None,
+                     fix="correct the value; see docs/dietitians.md for the columns.")
+
+
 def load_batch_clients(source: str | Path | IO[str]) -> list[ClientRecord]:
     """Clients from a batch CSV (columns ``CSV_COLUMNS``; ``name``, ``sex``, ``age`` required; lists ";"-separated).
 
     All-or-nothing: raises ``DataError`` naming the file, spreadsheet row and column of the first problem."""
-    name = getattr(source, "name", None) or str(source)
+    name = str(source) if isinstance(source, (str, Path)) else str(getattr(source, "name", "clients CSV"))
     try:
         text = source.read() if hasattr(source, "read") else Path(source).read_text(encoding="utf-8-sig")
     except OSError as exc:
@@ -182,12 +201,8 @@ def load_batch_clients(source: str | Path | IO[str]) -> list[ClientRecord]:
         try:
             client = ClientRecord(name=row["name"], profile=profile, exclusions=exclusions, notes=row.get("notes", ""),
                                   preferred_supplements=_split(row.get("supplements", "")), plan_defaults=defaults)
-            client.to_request()
         except ValidationError as exc:
-            err = exc.errors()[0]
-            column = _column_of(tuple(err.get("loc", ())))
-            raise DataError(f"{err.get('msg', exc)} (value {err.get('input')!r}).", source=name, row=row_no,
-                            column=column or None, fix="correct the value; see docs/dietitians.md for the columns.") from None
+            raise _row_error(exc, profile, defaults, source=name, row=row_no) from None
         except ValueError as exc:
             raise DataError(str(exc), source=name, row=row_no) from None
         clients.append(client)

@@ -204,6 +204,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
     from optimizer.errors import SolverError
     from optimizer.planner import plan as run_plan  # not optimizer.plan: the module optimizer/plan.py can shadow it
 
+    if getattr(args, "client", None):
+        from optimizer.cli_dietitian import cmd_client_plan
+
+        return cmd_client_plan(args)
+    if not args.request:
+        raise InputError("give a request file (`cofactor plan REQUEST.json`) or a client (`--client NAME --week DATE`)")
     request = _read_request(Path(args.request))
     out = Path(args.out) if args.out else None
     if out is not None and out.suffix.lower() not in (".csv", ".json"):
@@ -258,20 +264,17 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--limit", type=int, default=25)
     s.set_defaults(func=cmd_foods_search)
 
-    p = sub.add_parser("plan", help="plan a request (JSON file as optimizer.PlanRequest)")
-    p.add_argument("request", help="path of a JSON plan request (see examples/)")
+    p = sub.add_parser("plan", help="plan a request (JSON file as optimizer.PlanRequest) or a saved client's week")
+    p.add_argument("request", nargs="?", help="path of a JSON plan request (see examples/)")
+    p.add_argument("--client", metavar="NAME", help="plan a saved client's week instead (with --week, --save)")
     p.add_argument("--solver", choices=("highs", "cbc"), default=None, help="default: the request's solver")
     p.add_argument("--out", help="write plan items (.csv) or the whole plan (.json)")
     p.add_argument("--time-limit", type=_positive, default=None, help="seconds (default: the request's)")
-    p.set_defaults(func=cmd_plan)
+    from optimizer.cli_dietitian import add_client_plan_options, add_commands
 
-    try:
-        from optimizer.cli_dietitian import add_commands
-    except ModuleNotFoundError as exc:
-        if exc.name != "optimizer.cli_dietitian":
-            raise
-    else:
-        add_commands(sub)
+    add_client_plan_options(p, week_required=False, solver_options=False, db_option=True)
+    p.set_defaults(func=cmd_plan)
+    add_commands(sub)
     return parser
 
 

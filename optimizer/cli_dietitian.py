@@ -1,7 +1,7 @@
 """Dietitian commands of the ``cofactor`` CLI: clients, saved plans, exports and batch planning.
 
-``add_commands(subparsers)`` adds ``client`` (add/list/show/edit/remove/plan), ``plans``, ``export`` and ``batch`` to
-the main parser (``optimizer/cli.py``); :func:`main` runs them alone. The store is ``--db PATH`` (a path or
+``add_commands(subparsers)`` adds ``client`` (add/list/show/edit/remove/plan), ``plans``, ``price-list`` (add/list),
+``export`` and ``batch`` to the main parser (``optimizer/cli.py``); :func:`main` runs them alone. The store is ``--db PATH`` (a path or
 ``sqlite:///…`` URL), else ``$COFACTOR_DB``, else the user data directory. Exit codes: 0 ok, 2 bad input, 1 no plan.
 :func:`plan_for_client` is the library form of ``cofactor client plan`` (and of ``cofactor plan --client``).
 """
@@ -20,7 +20,8 @@ from pydantic import ValidationError
 
 from foods.errors import CofactorError
 from optimizer.plan import Plan
-from optimizer.storage import ClientRecord, PlanStatus, Store
+from optimizer.request import PlanRequest
+from optimizer.storage import ClientRecord, PlanStatus, Store, read_usual_diet_csv
 
 EXIT_OK, EXIT_NO_PLAN, EXIT_BAD_INPUT = 0, 1, 2
 ACTIVITIES = ("sedentary", "low_active", "active", "very_active")
@@ -42,16 +43,31 @@ def plan_for_client(
     solver: str | None = None,
     time_limit_s: float | None = None,
     planner: Callable[..., Plan] | None = None,
+    price_list: str | None = None,
+    template_plan_id: int | None = None,
     **request_updates: Any,
 ) -> tuple[Plan, int | None]:
     """Plan a saved client's week (their profile, diet, exclusions, preferred supplements and plan defaults, with
     ``request_updates`` on top) and, when ``save`` and the plan is usable, save it as the next version.
 
-    Returns ``(plan, plan_id)``; ``plan_id`` is None when not saved (``save=False`` or no usable plan). Nothing is
-    written before the solve has succeeded, so a failed or crashed solve never touches saved plans.
+    ``price_list`` names a price list saved in the store: its prices are applied to ``foods`` (default: the shipped
+    catalogue). ``template_plan_id`` (a saved plan, e.g. last week's) makes that week the usual diet to stay close
+    to (``optimizer.editing.duplicate_week``; objective ``minimal_change``) with the client's current settings.
+
+    Returns ``(plan, plan_id)``; ``plan_id`` is None when not saved (``save=False`` or no usable plan).
+    Nothing is written before the solve has succeeded, so a failed or crashed solve never touches saved plans.
     """
     client = store.get_client(name)
     request = client.to_request(**request_updates)
+    if template_plan_id is not None:
+        request = request_from_template(request, store.get_plan(template_plan_id), days_given="days" in request_updates)
+    if price_list is not None:
+        prices = store.get_price_list(price_list).to_price_list()
+        if foods is None:
+            import foods as food_catalogue
+
+            foods = food_catalogue.load_foods()
+        foods = foods.with_prices(prices)
     if planner is None:
         from optimizer.planner import plan as planner
     result = planner(request, foods, supplements, solver=solver, time_limit_s=time_limit_s)
@@ -59,6 +75,20 @@ def plan_for_client(
     if save and result.has_solution:
         plan_id = store.save_plan(client, result, week_start, status=status, author_note=author_note)
     return result, plan_id
+
+
+def request_from_template(request: PlanRequest, template: Plan, *, days_given: bool = False) -> PlanRequest:
+    """``request`` with the last week of ``template`` as its usual diet (objective ``minimal_change``); the template's
+    number of days unless ``days_given``."""
+    from optimizer.editing import duplicate_week
+
+    copied = duplicate_week(template)
+    data = request.model_dump()
+    data.update(usual_diet=[u.model_dump() for u in copied.usual_diet], objective="minimal_change")
+    if not days_given:
+        data["days"] = copied.days
+    data["usual_diet"] = [u for u in data["usual_diet"] if u["day"] is None or u["day"] <= data["days"]]
+    return PlanRequest.model_validate(data)
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -149,6 +179,8 @@ def _client_fields(args: argparse.Namespace, base: ClientRecord | None = None) -
     fields["plan_defaults"] = defaults
     if args.notes is not None:
         fields["notes"] = args.notes
+    if args.usual_diet is not None:
+        fields["usual_diet"] = read_usual_diet_csv(args.usual_diet) if args.usual_diet else ()
     return fields
 
 
@@ -226,14 +258,30 @@ def cmd_client_remove(args: argparse.Namespace) -> int:
 
 @_command
 def cmd_client_plan(args: argparse.Namespace) -> int:
-    """Plan a client's week; --save stores it as the next version."""
+    """Plan a client's week; --save stores it as the next version. The client is ``args.name`` (``client plan NAME``)
+    or ``args.client`` (``plan --client NAME``, when the main ``plan`` command delegates here)."""
     from optimizer.report import plan_report_text
 
+    name = getattr(args, "name", None) or getattr(args, "client", None)
+    if not name:
+        raise _BadInput("name the client: `cofactor client plan NAME --week YYYY-MM-DD`")
+    if getattr(args, "week", None) is None:
+        raise _BadInput("give the plan's first day with --week YYYY-MM-DD (e.g. --week 2026-11-30)")
+    args.name = name
     store = _store(args)
     updates = {"days": args.days} if args.days else {}
-    plan, plan_id = plan_for_client(store, args.name, args.week, save=args.save,
+    template = args.like_plan
+    if args.like_last:
+        latest = store.latest_plan(args.name)
+        if latest is None:
+            raise _BadInput(f"--like-last: client '{args.name}' has no saved plan yet; plan without it first")
+        template = latest.id
+    if template is not None and store.get_plan_record(template).client_name != store.get_client(args.name).name:
+        raise _BadInput(f"--like-plan {template} is a plan of another client; `cofactor plans --client NAME` lists ids")
+    plan, plan_id = plan_for_client(store, args.name, args.week, save=args.save, template_plan_id=template,
                                     status="final" if args.final else "draft", author_note=args.note or "",
-                                    solver=args.solver, time_limit_s=args.time_limit, **updates)
+                                    solver=args.solver, time_limit_s=args.time_limit, price_list=args.price_list,
+                                    **updates)
     print(plan_report_text(plan, client_name=store.get_client(args.name).name, week_start=args.week))
     if not plan.has_solution:
         print("\nNot saved: no usable plan.", file=sys.stderr)
@@ -258,13 +306,44 @@ def _print_plans(records: list) -> None:
 
 @_command
 def cmd_plans(args: argparse.Namespace) -> int:
-    """List saved plans (of one client, one week); --mark-final/--mark-draft ID changes a plan's status."""
+    """List saved plans (of one client, one week); --mark-final/--mark-draft ID changes a plan's status;
+    --compare A B prints what changed between two saved plans."""
     store = _store(args)
+    if args.compare:
+        from optimizer.editing import compare_plans
+
+        a, b = args.compare
+        diff = compare_plans(store.get_plan(a), store.get_plan(b))
+        ra, rb = store.get_plan_record(a), store.get_plan_record(b)
+        print(f"Plan {a} -> plan {b} ({ra.client_name} week {ra.week_start} v{ra.version} -> "
+              f"{rb.client_name} week {rb.week_start} v{rb.version})")
+        print(diff.summary())
+        return EXIT_OK
     for plan_id, status in ((args.mark_final, "final"), (args.mark_draft, "draft")):
         if plan_id is not None:
             record = store.set_status(plan_id, status)
             print(f"Plan {record.id} ({record.client_name}, week {record.week_start} v{record.version}) is now {status}.")
     _print_plans(store.list_plans(args.client, args.week))
+    return EXIT_OK
+
+
+@_command
+def cmd_price_list_add(args: argparse.Namespace) -> int:
+    """Save a price-list CSV in the store under a name."""
+    text = Path(args.file).read_text(encoding="utf-8-sig")
+    list_id = _store(args).save_price_list(args.name, text, replace=args.replace)
+    print(f"Saved price list '{args.name}' (id {list_id}).")
+    return EXIT_OK
+
+
+@_command
+def cmd_price_list_list(args: argparse.Namespace) -> int:
+    """List the saved price lists."""
+    records = _store(args).list_price_lists()
+    if not records:
+        print("No saved price lists. Add one with `cofactor price-list add NAME FILE.csv`.")
+    for r in records:
+        print(f"{r.id:>4}  {r.name:<30} {len(r.to_frame()):>4} food(s)  saved {r.created_at:%Y-%m-%d}")
     return EXIT_OK
 
 
@@ -375,6 +454,8 @@ def _client_options(p: argparse.ArgumentParser, *, required: bool) -> None:
     vit_d.add_argument("--vitamin-d-ug", type=float, help="prescribed vitamin D supplement, µg/day")
     vit_d.add_argument("--vitamin-d-iu", type=float, help="prescribed vitamin D supplement, IU/day")
     p.add_argument("--notes")
+    p.add_argument("--usual-diet", metavar="CSV", help="what the client eats now: CSV food_id,grams[,meal,day] "
+                   "(plans then stay close to it); '' clears it")
 
 
 def _export_options(p: argparse.ArgumentParser) -> None:
@@ -386,7 +467,7 @@ def _export_options(p: argparse.ArgumentParser) -> None:
 
 
 def add_commands(subparsers: argparse._SubParsersAction) -> None:
-    """Add ``client``, ``plans``, ``export`` and ``batch`` to a ``cofactor`` subparsers object."""
+    """Add ``client``, ``plans``, ``price-list``, ``export`` and ``batch`` to a ``cofactor`` subparsers object."""
     db = argparse.ArgumentParser(add_help=False)
     db.add_argument("--db", metavar="PATH_OR_URL", help="store file or sqlite:/// URL (default: $COFACTOR_DB or the user data dir)")
 
@@ -412,7 +493,7 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     s.set_defaults(func=cmd_client_remove)
     s = sub.add_parser("plan", parents=[db], help="plan a client's week (same as `cofactor plan --client`)")
     s.add_argument("name")
-    _plan_options(s)
+    add_client_plan_options(s)
     s.set_defaults(func=cmd_client_plan)
 
     p = subparsers.add_parser("plans", parents=[db], help="list saved plans; mark them final or draft")
@@ -420,7 +501,19 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--week", type=_week, metavar="YYYY-MM-DD")
     p.add_argument("--mark-final", type=int, metavar="PLAN_ID")
     p.add_argument("--mark-draft", type=int, metavar="PLAN_ID")
+    p.add_argument("--compare", type=int, nargs=2, metavar=("PLAN_A", "PLAN_B"),
+                   help="what changed from one saved plan to another (foods, supplements, nutrients, cost)")
     p.set_defaults(func=cmd_plans)
+
+    p = subparsers.add_parser("price-list", help="price lists kept in the store (for client plans)")
+    sub = p.add_subparsers(dest="price_list_command", metavar="ACTION", required=True)
+    s = sub.add_parser("add", parents=[db], help="save a price-list CSV (foods.load_price_list format)")
+    s.add_argument("name")
+    s.add_argument("file")
+    s.add_argument("--replace", action="store_true", help="overwrite a list with the same name")
+    s.set_defaults(func=cmd_price_list_add)
+    s = sub.add_parser("list", parents=[db], help="list saved price lists")
+    s.set_defaults(func=cmd_price_list_list)
 
     p = subparsers.add_parser("export", parents=[db], help="write a saved plan as PDF/Excel/CSV/JSON/HTML")
     p.add_argument("--plan", type=int, required=True, metavar="PLAN_ID")
@@ -442,14 +535,27 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_batch)
 
 
-def _plan_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--week", type=_week, required=True, metavar="YYYY-MM-DD", help="first day of the plan")
+def add_client_plan_options(
+    p: argparse.ArgumentParser, *, week_required: bool = True, solver_options: bool = True, db_option: bool = False
+) -> None:
+    """The options of ``client plan`` (week, save, final, note, days, price list, template, exports), for reuse by the
+    main ``plan`` command: ``add_client_plan_options(p, week_required=False, solver_options=False, db_option=True)``
+    next to its own ``--solver``/``--time-limit``, plus ``--client NAME``; then ``cmd_client_plan(args)`` when
+    ``args.client`` is set."""
+    p.add_argument("--week", type=_week, required=week_required, metavar="YYYY-MM-DD", help="first day of the plan")
+    if db_option:
+        p.add_argument("--db", metavar="PATH_OR_URL", help="store file or sqlite:/// URL (default: $COFACTOR_DB)")
     p.add_argument("--save", action="store_true", help="save the plan as the next version for this week")
     p.add_argument("--final", action="store_true", help="save it as final (default draft)")
     p.add_argument("--note", help="author note saved with the plan")
     p.add_argument("--days", type=int, help="days to plan (default: the client's, else 7)")
-    p.add_argument("--solver", choices=("highs", "cbc"))
-    p.add_argument("--time-limit", type=_positive, metavar="SECONDS")
+    if solver_options:
+        p.add_argument("--solver", choices=("highs", "cbc"))
+        p.add_argument("--time-limit", type=_positive, metavar="SECONDS")
+    p.add_argument("--price-list", metavar="NAME", help="price foods with a price list saved in the store")
+    like = p.add_mutually_exclusive_group()
+    like.add_argument("--like-plan", type=int, metavar="PLAN_ID", help="stay close to this saved plan (a template)")
+    like.add_argument("--like-last", action="store_true", help="stay close to the client's latest saved plan")
     _export_options(p)
 
 

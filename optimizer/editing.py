@@ -27,7 +27,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from optimizer.errors import RequestError
-from optimizer.plan import Plan, PlanItem, SupplementDose
+from optimizer.plan import Plan, PlanItem
 from optimizer.request import FoodBound, LockedItem, LockedSupplement, MustInclude, PlanRequest, UsualItem
 from optimizer.targets import Target, Targets
 from optimizer.verify import compute_totals, requested_targets, verify_plan
@@ -116,8 +116,9 @@ def replan(
     """Re-plan ``plan`` with items or days locked, items or foods excluded, or only some days re-optimised.
 
     ``lock_items``/``exclude_items`` are ``(day, meal, food_id)`` triples of the plan; ``lock_days`` locks every item
-    (and supplement dose) of those days; ``only_days`` re-optimises just those days and copies the others unchanged.
-    Raises :class:`RequestError` naming an item or day that is not in the plan.
+    (and daily supplement dose) of those days; ``only_days`` re-optimises just those days and copies the others
+    unchanged (``exclude_foods`` then applies to the re-optimised days only, and a note says so). When a day cannot
+    be re-planned the original plan comes back with ``has_solution=False`` and the explanation. Raises :class:`RequestError` naming an item or day that is not in the plan.
     """
     req = plan.request
     lock_items = [_slot(s) for s in lock_items]
@@ -131,10 +132,11 @@ def replan(
     new_locks = [_lock_for(i, household) for slot in lock_items for i in _find_items(plan, slot)]
     for d in lock_days:
         new_locks += _day_locks(plan, d)
-    day_supplement_locks = [
-        LockedSupplement(day=r.day, supplement_id=r.supplement_id, units=r.units)
-        for r in plan.supplement_rows if r.day in set(lock_days) and not _is_weekly(r.supplement_id, supplements)
-    ]
+    day_supplement_locks = []
+    if lock_days:
+        weekly = _weekly_ids(_supplements(supplements))
+        day_supplement_locks = [LockedSupplement(day=r.day, supplement_id=r.supplement_id, units=r.units)
+                                for r in plan.supplement_rows if r.day in set(lock_days) and r.supplement_id not in weekly]
     for slot in exclude_items:
         _find_items(plan, slot)
     base = req.model_copy(update={
@@ -158,7 +160,7 @@ def replan(
         statuses.append(sub)
         if not sub.has_solution:
             explanation = sub.explanation.summary if sub.explanation else sub.status
-            return current.model_copy(update={
+            return plan.model_copy(update={
                 "status": sub.status, "has_solution": False, "explanation": sub.explanation,
                 "notes": [*plan.notes, f"Day {day} could not be re-optimised: {explanation}"],
             })
@@ -168,8 +170,9 @@ def replan(
     return current.model_copy(update={
         "status": _worst_status(statuses), "has_solution": verification.passed, "verification": verification,
         "objective_value": None, "best_bound": None, "gap": max((s.gap or 0.0 for s in statuses), default=None),
-        "runtime_s": sum(s.runtime_s for s in statuses), "explanation": None,
-        "notes": [*plan.notes, *notes] + ([] if verification.passed else ["The spliced plan failed verification."]),
+        "runtime_s": sum(s.runtime_s for s in statuses), "explanation": None, "shadow_price_rows": [],
+        "notes": [*plan.notes, *notes, *([f"Excluded on the re-optimised day(s) only: {', '.join(exclude_foods)}"]
+                                         if exclude_foods else [])] + ([] if verification.passed else ["The spliced plan failed verification."]),
     })
 
 
@@ -178,13 +181,10 @@ def _worst_status(plans: list[Plan]) -> str:
     return min((p.status for p in plans), key=order.index, default="optimal")
 
 
-def _is_weekly(supplement_id: str, supplements: SupplementCatalogue | None) -> bool:
-    if supplements is None:
-        import foods as foods_pkg
-
-        supplements = foods_pkg.load_supplements()
+def _weekly_ids(supplements: SupplementCatalogue) -> set[str]:
+    """Ids of weekly-schedule products (e.g. 50,000 IU once a week)."""
     frame = supplements.frame
-    return supplement_id in frame.index and str(frame.at[supplement_id, "schedule"]) == "weekly"
+    return {str(i) for i in frame.index[frame["schedule"].astype(str) == "weekly"]}
 
 
 def day_request(
@@ -237,9 +237,9 @@ def day_request(
     residual = _daily_residual_targets(plan, day, foods, supplements)
     if residual is not None:
         update["targets"] = residual
-    if food_ids is not None:
-        keep = list(dict.fromkeys([*food_ids, *(x.food_id for x in locked), *(m.food_id for m in must)]))
-        update["food_ids"] = tuple(f for f in keep if f not in excluded or f in named_today)
+    if food_ids is not None:  # by exclusion, so the foods keep their usual meals
+        keep = {*food_ids, *(x.food_id for x in locked), *(m.food_id for m in must)}
+        update["exclude_foods"] = tuple(sorted(excluded | (set(foods.frame.index) - keep)))
     return PlanRequest.model_validate({**req.model_dump(), **{k: _dump(v) for k, v in update.items()}})
 
 
@@ -292,8 +292,7 @@ def _daily_residual_targets(plan: Plan, day: int, foods: FoodTable, supplements:
 
 def splice_day(plan: Plan, sub: Plan, day: int, foods: FoodTable, supplements: SupplementCatalogue) -> Plan:
     """``plan`` with day ``day`` replaced by the one-day plan ``sub``; weekly products of ``plan`` are kept."""
-    frame = supplements.frame
-    weekly = {i for i in frame.index if str(frame.at[i, "schedule"]) == "weekly"}
+    weekly = _weekly_ids(supplements)
     items = [r for r in plan.item_rows if r.day != day] + [r.model_copy(update={"day": day}) for r in sub.item_rows]
     items.sort(key=lambda r: (r.day, plan.request.meals.index(r.meal) if r.meal in plan.request.meals else 99, r.food_id))
     doses = [r for r in plan.supplement_rows if r.day != day or r.supplement_id in weekly]

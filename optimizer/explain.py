@@ -19,8 +19,21 @@ import math
 from dataclasses import replace
 from typing import Any
 
-from optimizer.model import ModelSpec, build_model, map_items, slack_values
-from optimizer.plan import Explanation, Fix, PrecheckRow, ShadowPrice, Shortfall, Verification
+from optimizer.model import (
+    ModelSpec,
+    build_model,
+    map_items,
+    relax_integrality,
+    slack_values,
+)
+from optimizer.plan import (
+    Explanation,
+    Fix,
+    PrecheckRow,
+    ShadowPrice,
+    Shortfall,
+    Verification,
+)
 from optimizer.request import PlanRequest
 from optimizer.solver import SolveOptions, SolveResult, solve
 from optimizer.targets import Targets
@@ -30,7 +43,7 @@ from optimizer.targets import Targets
 def _food_day_cap(spec: ModelSpec, food_id: str) -> float:
     """Most grams of one food per day the caps allow."""
     food = spec.foods[food_id]
-    lo, hi = spec.food_bounds.get(food_id, (None, None))
+    _lo, hi = spec.food_bounds.get(food_id, (None, None))
     if spec.household:
         per_item = min(spec.max_portions_per_item, math.floor(spec.max_item_grams / food.portion_grams + 1e-9)) * food.portion_grams
     else:
@@ -118,9 +131,23 @@ def _dose_precheck(spec: ModelSpec) -> list[PrecheckRow]:
 
 # -- 2. priority relaxation ------------------------------------------------------------------------
 def priority_relaxation(spec: ModelSpec, options: SolveOptions) -> tuple[list[Shortfall], list, SolveResult]:
-    """Minimise weighted slack on normal/low rows; return the shortfalls, the nearest plan's items, the result."""
-    built = build_model(spec, purpose="relax", name="cofactor_relaxed")
+    """Minimise weighted slack on normal/low rows; return the shortfalls, the nearest plan's items, the result.
+
+    First as an LP (continuous amounts, no variety rules; one day when days are interchangeable): nutrient
+    shortfalls found there are real (at least that large). Only when the LP needs no slack is the infeasibility
+    caused by whole portions or variety, and the integer model is relaxed instead (time-limited)."""
+    lp_spec = replace(spec, household=False, max_days_per_food=None, min_foods_per_day=None, group_max_foods_per_day=None,
+                      one_meal_per_food=False, group_max_per_meal=None)
+    one_day = spec.symmetric_days and spec.days > 1 and not spec.locked
+    if one_day:
+        lp_spec = replace(lp_spec, days=1)
+    built = build_model(lp_spec, purpose="relax", name="cofactor_relaxed_lp")
+    relax_integrality(built)
     result = solve(built.problem, replace(options, want_duals=False, warm_start=False))
+    if result.has_solution and not slack_values(built, result.values):
+        one_day = False
+        built = build_model(spec, purpose="relax", name="cofactor_relaxed")
+        result = solve(built.problem, replace(options, want_duals=False, warm_start=False))
     if not result.has_solution:
         return [], [], result
     values = result.values
@@ -129,10 +156,11 @@ def priority_relaxation(spec: ModelSpec, options: SolveOptions) -> tuple[list[Sh
         info = built.rows[row_name]
         per = max(info.days_in_row, 1)
         unit = (info.nutrient or "").rsplit("_", 1)[-1] if info.nutrient else ""
-        if info.kind in ("target", "rule", "food_min", "must_include", "max_days", "min_foods"):
+        if info.kind in ("target", "rule") or info.kind in STRUCTURAL:
             required = info.rhs / per
             achieved = required - slack / per if info.bound == "min" else required + slack / per
-            unit = {"food_min": "g", "must_include": "g", "max_days": "days", "min_foods": "foods"}.get(info.kind, unit)
+            unit = {"food_min": "g", "must_include": "g", "max_days": "days", "min_foods": "foods", "group_max": "foods",
+                    "group_meal": "foods", "one_meal": "meals", "group_min": "portions"}.get(info.kind, unit)
         elif info.kind == "energy_percent":
             required, unit = info.rhs, "% energy"
             achieved = _energy_pct(built, values, info)
@@ -145,9 +173,9 @@ def priority_relaxation(spec: ModelSpec, options: SolveOptions) -> tuple[list[Sh
             achieved = ca / mg if mg > 0 else math.inf
         else:
             continue
-        shortfalls.append(Shortfall(target=str(info.target or info.kind), nutrient=str(info.nutrient or info.kind), bound="min" if info.bound == "min" else "max",
+        shortfalls.append(Shortfall(target=str(info.target or info.kind), nutrient=str(info.kind if info.kind in STRUCTURAL else (info.nutrient or info.kind)), bound="min" if info.bound == "min" else "max",
                                     required=float(required), achieved=float(achieved), gap=float(abs(required - achieved)),
-                                    unit=unit, priority=info.priority, day=info.day))
+                                    unit=unit, priority=info.priority, day=None if one_day else info.day))
     shortfalls.sort(key=lambda s: (s.priority != "normal", s.target, s.day or 0))
     return shortfalls, map_items(built, values), result
 
@@ -168,6 +196,8 @@ def _meal_share(built: Any, values: dict[str, float], info: Any) -> float:
 
 
 # -- 3. fixes and the whole explanation ------------------------------------------------------------
+STRUCTURAL = {"food_min", "must_include", "max_days", "min_foods", "group_max", "group_min", "group_meal", "one_meal"}
+
 def _override_update(request: PlanRequest, key: str, bound: str, value: float) -> dict:
     current = request.targets
     if not isinstance(current, dict):
@@ -187,20 +217,21 @@ def suggest_fixes(request: PlanRequest, checks: list[PrecheckRow], shortfalls: l
         if s.target in seen:
             continue
         seen.add(s.target)
-        if s.nutrient in ("max_days", "min_foods") or s.target in ("max_days", "min_foods"):
-            continue
-        if s.unit in ("g",) or s.priority == "low":
+        if s.priority == "low" or s.nutrient in STRUCTURAL or s.target == "calcium_magnesium_ratio":
             continue
         worst = min((x.achieved for x in shortfalls if x.target == s.target), default=s.achieved) if s.bound == "min" else \
             max((x.achieved for x in shortfalls if x.target == s.target), default=s.achieved)
         new = math.floor(worst * 100) / 100 if s.bound == "min" else math.ceil(worst * 100) / 100
         fixes.append(Fix(kind="relax_target", description=f"Relax {s.target}: {s.bound} {new:g} {s.unit} instead of {s.required:g}.",
                          request_update=_override_update(request, s.target, s.bound, max(new, 0.0))))
-    if any(s.nutrient == "min_foods" or s.target == "min_foods" for s in shortfalls) or any(s.target == "min_foods" for s in shortfalls):
-        low = min(int(s.achieved) for s in shortfalls if s.target in ("min_foods",) or s.nutrient == "min_foods")
+    if any(s.nutrient == "min_foods" for s in shortfalls):
+        low = min(int(s.achieved) for s in shortfalls if s.nutrient == "min_foods")
         fixes.append(Fix(kind="other", description=f"Allow fewer distinct foods per day (min_foods_per_day={low}).",
                          request_update={"min_foods_per_day": low}))
-    if any(s.nutrient == "max_days" or s.target == "max_days" for s in shortfalls):
+    if any(s.target == "calcium_magnesium_ratio" for s in shortfalls):
+        fixes.append(Fix(kind="other", description="Allow a higher calcium:magnesium ratio (up to 2.8) or turn the ratio off.",
+                         request_update={"rule": request.rule.model_copy(update={"calcium_magnesium_ratio_max": 2.8})}))
+    if any(s.nutrient == "max_days" for s in shortfalls):
         fixes.append(Fix(kind="other", description="Allow foods on more days (max_days_per_food=None).", request_update={"max_days_per_food": None}))
     short_nutrients = {c.nutrient for c in checks if not c.ok} | {s.nutrient for s in shortfalls}
     if request.supplements is not None and short_nutrients & {"vitamin_d_ug", "magnesium_mg"}:

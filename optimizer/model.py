@@ -18,131 +18,29 @@ Formulation (see docs/optimizer.md):
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass, field
 from typing import Literal
 
 import pulp
 
-from optimizer.plan import PlanItem, SupplementDose
-from optimizer.rule import MagnesiumVitaminDRule
+from optimizer.model_spec import (  # noqa: F401 - re-exported: the model's data types live in model_spec
+    CONTINUOUS_USED_GRAMS,
+    MAX_PORTIONS_PER_ITEM,
+    DoseVar,
+    FoodData,
+    ItemVar,
+    ModelSpec,
+    Priority,
+    RowInfo,
+    SupplementData,
+    ascii_id,
+    map_items,
+    map_supplements,
+)
 from optimizer.targets import Target
 
-Priority = Literal["mandatory", "normal", "low"]
 Purpose = Literal["plan", "relax"]
-MAX_PORTIONS_PER_ITEM = 3
-CONTINUOUS_USED_GRAMS = 10.0  # a food "counts" on a day from 10 g in continuous plans (variety rules)
 RELAX_WEIGHTS: dict[str, float] = {"normal": 1000.0, "low": 1.0}
-
-
-@dataclass(frozen=True)
-class FoodData:
-    """One candidate food: nutrients per 100 g (unknown = 0 here; the planner notes how many)."""
-
-    food_id: str
-    name: str
-    portion_name: str
-    portion_grams: float
-    nutrients: dict[str, float]
-    price_per_100g: float | None = None
-    group: str = ""
-
-
-@dataclass(frozen=True)
-class SupplementData:
-    supplement_id: str
-    name: str
-    vitamin_d_ug: float
-    magnesium_mg: float
-    schedule: Literal["daily", "weekly"]
-    max_units: int
-    price_per_unit: float | None = None
-    absorption_factor: float = 1.0
-
-
-@dataclass
-class ModelSpec:
-    """Everything the model needs, already validated and resolved (daily units, food ids known)."""
-
-    days: int
-    meals: tuple[str, ...]
-    household: bool
-    foods: dict[str, FoodData]
-    meals_for: dict[str, tuple[str, ...]]
-    supplements: dict[str, SupplementData]
-    targets: list[Target]
-    rule: MagnesiumVitaminDRule
-    magnesium_key: str | None = None  # target key of total magnesium (the rule raises its min)
-    vitamin_d_mode: Literal["choose", "daily", "weekly"] = "choose"
-    dose_daily_ug: float | None = None
-    dose_weekly_ug: float | None = None
-    energy_shares: dict[str, tuple[float, float]] = field(default_factory=dict)
-    max_item_grams: float = 500.0
-    max_food_grams_per_day: float = 800.0
-    max_portions_per_item: int = MAX_PORTIONS_PER_ITEM
-    food_bounds: dict[str, tuple[float | None, float | None]] = field(default_factory=dict)
-    max_days_per_food: int | None = None
-    min_foods_per_day: int | None = None
-    must_include: list[tuple[str, tuple[int, ...], str | None, float]] = field(default_factory=list)
-    locked: list[tuple[int, str, str, float]] = field(default_factory=list)  # day, meal, food, grams
-    locked_supplements: list[tuple[int, str, int]] = field(default_factory=list)
-    usual: list[tuple[str, float, str | None, int | None]] = field(default_factory=list)
-    weights: dict[str, float] = field(default_factory=dict)
-    liked: frozenset[str] = frozenset()
-    disliked: frozenset[str] = frozenset()
-    symmetric_days: bool = True
-    group_max_foods_per_day: int | None = None  # distinct foods of one food group per day (needs variety binaries)
-    group_min_portions: dict[str, float] = field(default_factory=dict)  # food group -> portions per day
-
-    def day_list(self) -> range:
-        return range(1, self.days + 1)
-
-    def weeks(self) -> list[list[int]]:
-        """Days of each (possibly partial) week of the plan."""
-        return [list(range(s, min(s + 7, self.days + 1))) for s in range(1, self.days + 1, 7)]
-
-    def weekly_products_allowed(self) -> bool:
-        return self.vitamin_d_mode == "weekly" or (self.vitamin_d_mode == "choose" and self.days >= 7)
-
-    def with_foods(self, food_ids: list[str]) -> "ModelSpec":
-        """The same spec restricted to ``food_ids`` (order kept)."""
-        keep = [f for f in self.foods if f in set(food_ids)]
-        clone = ModelSpec(**{k: getattr(self, k) for k in self.__dataclass_fields__})
-        clone.foods = {f: self.foods[f] for f in keep}
-        clone.meals_for = {f: self.meals_for[f] for f in keep}
-        return clone
-
-
-@dataclass(frozen=True)
-class ItemVar:
-    day: int
-    meal: str
-    food_id: str
-    grams_per_unit: float  # portion grams (household) or 1.0 (continuous grams)
-    locked: bool = False
-
-
-@dataclass(frozen=True)
-class DoseVar:
-    day: int  # the day the dose is taken; 0 = every day (one daily regimen); weekly products: 1 (plan total)
-    supplement_id: str
-    weekly: bool = False
-    locked: bool = False
-
-
-@dataclass(frozen=True)
-class RowInfo:
-    """What a constraint stands for. ``rhs`` in the row's own units (daily or summed over the period)."""
-
-    kind: str  # target, rule, ratio, energy_percent, meal_share, max_days, min_foods, must_include, food_min, dose
-    priority: Priority
-    bound: Literal["min", "max", "eq"]
-    rhs: float
-    target: str | None = None
-    nutrient: str | None = None
-    day: int | None = None
-    days_in_row: int = 1
-    unit_scale: float = 1.0  # row value per nutrient unit (energy % rows: kcal per unit)
 
 
 @dataclass
@@ -155,6 +53,7 @@ class BuiltModel:
     slacks: dict[str, str] = field(default_factory=dict)  # slack variable name -> row name
     is_mip: bool = False
     variables: dict[str, pulp.LpVariable] = field(default_factory=dict)
+    constraint_names: list[str] = field(default_factory=list)
 
     def set_initial_values(self, values: dict[str, float]) -> int:
         """Warm start: give variables initial values by name (others 0). Returns how many were set."""
@@ -165,11 +64,6 @@ class BuiltModel:
                 var.setInitialValue(v)
                 n += 1
         return n
-
-
-def ascii_id(text: str) -> str:
-    """A stable ASCII fragment for variable names."""
-    return re.sub(r"[^A-Za-z0-9]", "_", str(text)) or "_"
 
 
 def _expr(pairs: list[tuple[pulp.LpVariable, float]] | dict) -> pulp.LpAffineExpression:
@@ -187,11 +81,16 @@ class _Builder:
         self.rows: dict[str, RowInfo] = {}
         self.slacks: dict[str, str] = {}
         self.slack_terms: list[tuple[pulp.LpVariable, float]] = []
+        self.constraint_names: list[str] = []
         self.is_mip = False
         self.item_by_day_food: dict[tuple[int, str], list[tuple[pulp.LpVariable, float]]] = {}
         self.day_grams: dict[tuple[int, str], pulp.LpAffineExpression] = {}
 
     # -- primitives ---------------------------------------------------------------------------
+    def add_row(self, constraint: pulp.LpConstraint) -> None:
+        self.prob.addConstraint(constraint)
+        self.constraint_names.append(constraint.name)
+
     def var(self, name: str, lo: float | None = 0.0, hi: float | None = None, integer: bool = False) -> pulp.LpVariable:
         v = self.prob.add_variable(name, lo, hi, pulp.LpInteger if integer else pulp.LpContinuous)
         self.vars[name] = v
@@ -216,7 +115,7 @@ class _Builder:
             scale = max(abs(rhs) if scale is None else scale, 1.0)
             self.slack_terms.append((s, RELAX_WEIGHTS[info.priority] / scale))
         code = {">=": pulp.LpConstraintGE, "<=": pulp.LpConstraintLE, "==": pulp.LpConstraintEQ}[sense]
-        self.prob.addConstraint(pulp.LpConstraint(_expr(pairs), code, name, rhs))
+        self.add_row(pulp.LpConstraint(_expr(pairs), code, name, rhs))
         self.rows[name] = info
 
     # -- building blocks ----------------------------------------------------------------------
@@ -231,10 +130,11 @@ class _Builder:
         self._meal_shares()
         self._variety()
         self._group_minimums()
+        self._meal_structure()
         self._must_include()
         self._symmetry(totals)
         self._objective()
-        return BuiltModel(self.prob, s, self.items, self.doses, self.rows, self.slacks, self.is_mip, self.vars)
+        return BuiltModel(self.prob, s, self.items, self.doses, self.rows, self.slacks, self.is_mip, self.vars, self.constraint_names)
 
     def _items(self) -> None:
         s = self.spec
@@ -268,7 +168,7 @@ class _Builder:
             fixed = sum(self.vars[v.name].lowBound * g for v, g in pairs if self.items[v.name].locked)
             if len(pairs) > 1:
                 g = self.var(f"g_d{d}_{ascii_id(f)}", 0.0, max(cap_day, fixed))
-                self.prob.addConstraint(pulp.LpConstraint(_expr(pairs + [(g, -1.0)]), pulp.LpConstraintEQ, f"link_d{d}_{ascii_id(f)}", 0.0))
+                self.add_row(pulp.LpConstraint(_expr(pairs + [(g, -1.0)]), pulp.LpConstraintEQ, f"link_d{d}_{ascii_id(f)}", 0.0))
                 self.day_grams[(d, f)] = _expr([(g, 1.0)])
             else:
                 self.day_grams[(d, f)] = _expr(pairs)
@@ -297,7 +197,10 @@ class _Builder:
                 continue  # a weekly prescription is met by weekly products only
             if self.shared_regimen:  # the same daily regimen every day: one variable per product
                 name = f"s_{ascii_id(sid)}"
-                v = self.var(name, 0.0, float(sup.max_units), integer=True)
+                if sid in s.fixed_doses:
+                    v = self.var(name, float(s.fixed_doses[sid]), float(s.fixed_doses[sid]))
+                else:
+                    v = self.var(name, 0.0, float(sup.max_units), integer=True)
                 self.doses[name] = DoseVar(0, sid)
                 for d in s.day_list():
                     self.daily_doses[d].append((v, sup))
@@ -379,7 +282,7 @@ class _Builder:
                         pairs[v] = pairs.get(v, 0.0) + c
                 t = self.var(f"n_d{d}_{ascii_id(n)}", None, None)
                 pairs[t] = pairs.get(t, 0.0) - 1.0
-                self.prob.addConstraint(pulp.LpConstraint(_expr(pairs), pulp.LpConstraintEQ, f"def_{ascii_id(n)}_d{d}", 0.0))
+                self.add_row(pulp.LpConstraint(_expr(pairs), pulp.LpConstraintEQ, f"def_{ascii_id(n)}_d{d}", 0.0))
                 totals[(d, n)] = t
         self.totals = totals
         return totals
@@ -484,7 +387,7 @@ class _Builder:
             e = self.var(f"e_d{d}", 0.0, None)
             if s.rule.is_convex:
                 for k, (a, b) in enumerate(s.rule.segments()):
-                    self.prob.addConstraint(pulp.LpConstraint(_expr([(e, 1.0)] + [(v, -b * c) for v, c in dose]),
+                    self.add_row(pulp.LpConstraint(_expr([(e, 1.0)] + [(v, -b * c) for v, c in dose]),
                                                               pulp.LpConstraintGE, f"rule_piece{k}_d{d}", a))
             else:
                 self._nonconvex_rule(d, e, dose)
@@ -525,7 +428,7 @@ class _Builder:
         ys = [s.rule.extra_magnesium_mg(x) for x in xs]
         lam = [self.var(f"lam_d{d}_{k}", 0.0, 1.0) for k in range(len(xs))]
         seg = [self.var(f"seg_d{d}_{k}", 0.0, 1.0, integer=True) for k in range(len(xs) - 1)]
-        add = self.prob.addConstraint
+        add = self.add_row
         add(pulp.LpConstraint(_expr([(lv, 1.0) for lv in lam]), pulp.LpConstraintEQ, f"lam_sum_d{d}", 1.0))
         add(pulp.LpConstraint(_expr([(z, 1.0) for z in seg]), pulp.LpConstraintEQ, f"seg_sum_d{d}", 1.0))
         add(pulp.LpConstraint(_expr([(lv, x) for lv, x in zip(lam, xs)] + [(v, -c) for v, c in dose]),
@@ -562,12 +465,12 @@ class _Builder:
             self.used[(d, f)] = u
             cap = sum((self.vars[v.name].upBound or 0.0) * g for v, g in pairs)
             grams = list(self.day_grams[(d, f)].items())
-            self.prob.addConstraint(pulp.LpConstraint(_expr(grams + [(u, -cap)]), pulp.LpConstraintLE, f"use_ub_d{d}_{ascii_id(f)}", 0.0))
+            self.add_row(pulp.LpConstraint(_expr(grams + [(u, -cap)]), pulp.LpConstraintLE, f"use_ub_d{d}_{ascii_id(f)}", 0.0))
             if s.household:
                 low = [(v, 1.0) for v, _ in pairs]
             else:
                 low = [(v, c / CONTINUOUS_USED_GRAMS) for v, c in grams]
-            self.prob.addConstraint(pulp.LpConstraint(_expr(low + [(u, -1.0)]), pulp.LpConstraintGE, f"use_lb_d{d}_{ascii_id(f)}", 0.0))
+            self.add_row(pulp.LpConstraint(_expr(low + [(u, -1.0)]), pulp.LpConstraintGE, f"use_lb_d{d}_{ascii_id(f)}", 0.0))
         if k_max is not None:
             for f in s.foods:
                 us = [(self.used[(d, f)], 1.0) for d in s.day_list() if (d, f) in self.used]
@@ -590,6 +493,42 @@ class _Builder:
                     if len(us) > s.group_max_foods_per_day:
                         self.row(f"groupmax_{ascii_id(g)}_d{d}", us, "<=", float(s.group_max_foods_per_day),
                                  RowInfo("group_max", "low", "max", s.group_max_foods_per_day, g, day=d))
+
+    def _meal_structure(self) -> None:
+        """A food at one meal a day, and at most ``group_max_per_meal`` foods of one food group per meal
+        (vegetables and fruit exempt). Foods allowed at a single meal use their day binary u; only foods allowed
+        at several meals get item binaries z (the planner assigns pool foods to one meal to keep these few)."""
+        s = self.spec
+        if not (s.one_meal_per_food or s.group_max_per_meal):
+            return
+        used = getattr(self, "used", {})
+        indicator: dict[str, pulp.LpVariable] = {}
+        for name, it in self.items.items():
+            v = self.vars[name]
+            if it.locked or not v.upBound:
+                continue
+            if len(self.item_by_day_food[(it.day, it.food_id)]) == 1 and (it.day, it.food_id) in used:
+                indicator[name] = used[(it.day, it.food_id)]
+                continue
+            zv = self.var(f"z_{name[2:]}", 0.0, 1.0, integer=True)
+            indicator[name] = zv
+            self.add_row(pulp.LpConstraint(_expr([(v, 1.0), (zv, -float(v.upBound))]), pulp.LpConstraintLE, f"zub_{name[2:]}", 0.0))
+        if s.one_meal_per_food:
+            for (d, f), pairs in self.item_by_day_food.items():
+                zs = [(indicator[v.name], 1.0) for v, _ in pairs if v.name in indicator]
+                if len(zs) > 1:
+                    self.row(f"onemeal_{ascii_id(f)}_d{d}", zs, "<=", 1.0, RowInfo("one_meal", "low", "max", 1.0, f, day=d))
+        if s.group_max_per_meal:
+            cells: dict[tuple[int, str, str], list] = {}
+            for name, zv in indicator.items():
+                it = self.items[name]
+                g = s.foods[it.food_id].group
+                if g and g not in s.group_max_exempt:
+                    cells.setdefault((it.day, it.meal, g), []).append((zv, 1.0))
+            for (d, m, g), zs in cells.items():
+                if len(zs) > s.group_max_per_meal:
+                    self.row(f"groupmeal_{ascii_id(g)}_{ascii_id(m)}_d{d}", zs, "<=", float(s.group_max_per_meal),
+                             RowInfo("group_meal", "low", "max", s.group_max_per_meal, g, day=d))
 
     def _group_minimums(self) -> None:
         """Whole portions per day from named food groups (e.g. vegetables, fruit): the plan looks like meals."""
@@ -619,7 +558,7 @@ class _Builder:
         if not s.symmetric_days or s.days < 2 or (1, "energy_kcal") not in totals:
             return
         for d in range(1, s.days):
-            self.prob.addConstraint(pulp.LpConstraint(_expr([(totals[(d, "energy_kcal")], 1.0), (totals[(d + 1, "energy_kcal")], -1.0)]),
+            self.add_row(pulp.LpConstraint(_expr([(totals[(d, "energy_kcal")], 1.0), (totals[(d + 1, "energy_kcal")], -1.0)]),
                                                       pulp.LpConstraintGE, f"order_d{d}", 0.0))
 
     def _objective(self) -> None:
@@ -648,10 +587,11 @@ class _Builder:
                     add(v, 2.0 * w["preferences"] * unit)
         for name, dv in self.doses.items():
             sup = s.supplements[dv.supplement_id]
+            taken = s.days if dv.day == 0 else 1  # a daily regimen variable stands for every day
             if w.get("supplements"):
-                add(self.vars[name], w["supplements"])
+                add(self.vars[name], w["supplements"] * taken)
             if w.get("cost") and sup.price_per_unit is not None:
-                add(self.vars[name], w["cost"] * sup.price_per_unit)
+                add(self.vars[name], w["cost"] * sup.price_per_unit * taken)
         if w.get("change"):
             self._change_terms(add, w["change"])
         self.prob.setObjective(_expr(list(terms.items())))
@@ -681,7 +621,7 @@ class _Builder:
 
     def _deviation(self, add, weight: float, pairs: list, usual_grams: float, tag: str) -> None:
         over, under = self.var(f"dev_over_{tag}", 0.0), self.var(f"dev_under_{tag}", 0.0)
-        self.prob.addConstraint(pulp.LpConstraint(_expr(pairs + [(over, -1.0), (under, 1.0)]), pulp.LpConstraintEQ, f"dev_{tag}", usual_grams))
+        self.add_row(pulp.LpConstraint(_expr(pairs + [(over, -1.0), (under, 1.0)]), pulp.LpConstraintEQ, f"dev_{tag}", usual_grams))
         add(over, weight / 100.0)
         add(under, weight / 100.0)
 
@@ -702,54 +642,3 @@ def relax_integrality(built: BuiltModel) -> None:
 def slack_values(built: BuiltModel, values: dict[str, float]) -> dict[str, float]:
     """Row name -> slack used (relax models), for slacks above a tiny tolerance."""
     return {row: values.get(sv, 0.0) for sv, row in built.slacks.items() if values.get(sv, 0.0) > 1e-6}
-
-
-# -- map back ----------------------------------------------------------------------------------------
-def map_items(built: BuiltModel, values: dict[str, float]) -> list[PlanItem]:
-    """Plan items from solver values (by variable name): whole portions in household plans, grams otherwise."""
-    out: list[PlanItem] = []
-    spec = built.spec
-    for name, it in built.items.items():
-        v = values.get(name, 0.0)
-        if v <= 1e-6:
-            continue
-        food = spec.foods[it.food_id]
-        if spec.household:
-            portions = v if it.locked else float(round(v))
-            if portions <= 0:
-                continue
-            grams = portions * it.grams_per_unit
-            portion_name: str | None = food.portion_name
-        else:
-            grams, portions, portion_name = float(v), None, None
-        cost = None if food.price_per_100g is None else grams / 100.0 * food.price_per_100g
-        out.append(PlanItem(day=it.day, meal=it.meal, food_id=it.food_id, food=food.name, portions=portions,
-                            portion_name=portion_name, grams=grams, cost=cost, locked=it.locked))
-    meal_order = {m: i for i, m in enumerate(spec.meals)}
-    out.sort(key=lambda r: (r.day, meal_order.get(r.meal, 99), -r.grams))
-    return out
-
-
-def map_supplements(built: BuiltModel, values: dict[str, float]) -> list[SupplementDose]:
-    """Supplement doses per day; a daily regimen repeats on every day; weekly products are taken on the
-    first day of successive weeks (at most ``max_units`` per intake)."""
-    spec = built.spec
-    out: list[SupplementDose] = []
-    for name, dv in built.doses.items():
-        units = int(round(values.get(name, 0.0)))
-        if units <= 0:
-            continue
-        sup = spec.supplements[dv.supplement_id]
-        if dv.weekly:
-            starts = [w[0] for w in spec.weeks()]
-            per_day: dict[int, int] = {}
-            for k in range(units):
-                per_day[starts[k % len(starts)]] = per_day.get(starts[k % len(starts)], 0) + 1
-            days = sorted(per_day.items())
-        else:
-            days = [(d, units) for d in spec.day_list()] if dv.day == 0 else [(dv.day, units)]
-        for d, u in days:
-            out.append(SupplementDose(day=d, supplement_id=sup.supplement_id, supplement=sup.name, units=u,
-                                      vitamin_d_ug=u * sup.vitamin_d_ug, magnesium_mg=u * sup.magnesium_mg, locked=dv.locked))
-    out.sort(key=lambda r: (r.day, r.supplement_id))
-    return out

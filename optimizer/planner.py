@@ -16,18 +16,35 @@ from typing import Any
 
 import foods as food_catalogue
 from optimizer import explain
-from optimizer.candidates import Candidates, effective_variety, forbidden_named_foods, select_candidates
+from optimizer.candidates import (
+    Candidates,
+    effective_variety,
+    forbidden_named_foods,
+    select_candidates,
+)
 from optimizer.errors import RequestError
 from optimizer.explain import shadow_prices
-from optimizer.model import FoodData, ModelSpec, SupplementData, build_model, map_items, map_supplements, relax_integrality
+from optimizer.model import (
+    FoodData,
+    ModelSpec,
+    SupplementData,
+    ascii_id,
+    build_model,
+    map_items,
+    map_supplements,
+    relax_integrality,
+)
 from optimizer.plan import AppliedTarget, Plan
 from optimizer.request import PlanRequest
 from optimizer.solver import SolveOptions, SolveResult, solve
 from optimizer.targets import Target, Targets, targets_for
 from optimizer.verify import compute_totals, verify_plan
 
+LP_POOL_TRIGGER = 400  # continuous plans with more candidates are solved in two stages
 POOL_TRIGGER = 45  # integer plans with more candidates than this are solved on an LP-chosen pool
-POOL_ROUNDS = 4  # daily LPs, each without the foods earlier rounds used
+POOL_ROUNDS = 8  # daily LPs, each without the foods earlier rounds used
+POOL_TARGET = 60  # stop the LP rounds once the pool has this many foods
+IMPROVE_LIMIT_S = 2.0  # seconds the week model may spend improving a composed week
 GROUP_MAX_FOODS_PER_DAY = 2
 GROUP_MIN_PORTIONS: dict[str, float] = {"Vegetables and Vegetable Products": 2.0, "Fruits and Fruit Juices": 1.0}
 DEFAULT_WEIGHTS: dict[str, dict[str, float]] = {
@@ -88,13 +105,17 @@ def supplement_data(catalogue: Any | None, ids: list[str]) -> dict[str, Suppleme
     out = {}
     for sid in ids:
         row = frame.loc[sid]
-        num = lambda col, default=0.0: default if col not in row or _isnan(row[col]) else float(row[col])  # noqa: E731
         out[sid] = SupplementData(
-            supplement_id=str(sid), name=str(row.get("name", sid)), vitamin_d_ug=num("vitamin_d_ug_per_unit"),
-            magnesium_mg=num("magnesium_mg_per_unit"), schedule="weekly" if row.get("schedule") == "weekly" else "daily",
-            max_units=int(num("max_units_per_day", 1.0)), price_per_unit=None if _isnan(row.get("price_per_unit")) else float(row["price_per_unit"]),
-            absorption_factor=num("absorption_factor", 1.0))
+            supplement_id=str(sid), name=str(row.get("name", sid)), vitamin_d_ug=_num(row, "vitamin_d_ug_per_unit"),
+            magnesium_mg=_num(row, "magnesium_mg_per_unit"), schedule="weekly" if row.get("schedule") == "weekly" else "daily",
+            max_units=int(_num(row, "max_units_per_day", 1.0)),
+            price_per_unit=None if _isnan(row.get("price_per_unit")) else float(row["price_per_unit"]),
+            absorption_factor=_num(row, "absorption_factor", 1.0))
     return out
+
+
+def _num(row: Any, column: str, default: float = 0.0) -> float:
+    return default if column not in row or _isnan(row[column]) else float(row[column])
 
 
 def applied_targets(targets: Targets, spec: ModelSpec, request: PlanRequest, d_per_day: dict[int, float]) -> list[AppliedTarget]:
@@ -102,8 +123,8 @@ def applied_targets(targets: Targets, spec: ModelSpec, request: PlanRequest, d_p
     rows = []
     for t in targets:
         label, unit = _label_unit(t)
-        data = dict(key=t.key, nutrient=t.nutrient, label=label, unit=unit, min=t.min, max=t.max, period=t.period,
-                    kind=t.kind, applies_to=t.applies_to, is_upper_limit=t.is_upper_limit, source=t.source, note=t.note)
+        data = {"key": t.key, "nutrient": t.nutrient, "label": label, "unit": unit, "min": t.min, "max": t.max, "period": t.period,
+                    "kind": t.kind, "applies_to": t.applies_to, "is_upper_limit": t.is_upper_limit, "source": t.source, "note": t.note}
         if t.key == spec.magnesium_key and t.min is not None:
             doses = list(d_per_day.values()) or [_fixed_dose(request)]
             d = min(doses)
@@ -207,13 +228,15 @@ def build_spec(request: PlanRequest, table: Any, catalogue: Any | None, targets:
 
 
 def _meal_structure(request: PlanRequest, food: dict[str, FoodData]) -> dict[str, Any]:
-    """For a person's household-portion plan: at most 2 distinct foods of one food group a day, and at least
-    2 portions of vegetables and 1 of fruit a day when those groups are among the candidates (low priority)."""
+    """For a person's household-portion plan (all low priority): at most 2 distinct foods of one food group a day
+    and 1 per meal (vegetables and fruit exempt), each food at one meal a day, and at least 2 portions of
+    vegetables and 1 of fruit a day when those groups are among the candidates."""
     if request.profile is None or request.portions != "household":
         return {}
     present = {f.group for f in food.values()}
     return {"group_max_foods_per_day": GROUP_MAX_FOODS_PER_DAY,
-            "group_min_portions": {g: n for g, n in GROUP_MIN_PORTIONS.items() if g in present}}
+            "group_min_portions": {g: n for g, n in GROUP_MIN_PORTIONS.items() if g in present},
+            "one_meal_per_food": True, "group_max_per_meal": 1, "group_max_exempt": frozenset(GROUP_MIN_PORTIONS)}
 
 
 def _forced_foods(request: PlanRequest) -> set[str]:
@@ -230,8 +253,9 @@ def choose_pool(spec: ModelSpec, request: PlanRequest, options: SolveOptions) ->
         lp_spec = replace(lp_spec, days=1)
     pool: list[str] = [f for f in spec.foods if f in _forced_foods(request)]
     first: dict[tuple[str, str], float] = {}
+    best_meal: dict[str, tuple[str, float]] = {}
     remaining = list(spec.foods)
-    need = max(2 * (spec.min_foods_per_day or 7), 14)
+    need = POOL_TARGET
     for rnd in range(POOL_ROUNDS):
         built = build_model(lp_spec.with_foods(remaining), name=f"pool_round{rnd + 1}")
         relax_integrality(built)
@@ -239,13 +263,131 @@ def choose_pool(spec: ModelSpec, request: PlanRequest, options: SolveOptions) ->
         if not result.has_solution:
             break
         used = {built.items[n].food_id for n, v in result.values.items() if n in built.items and v > 1.0}
+        for n, v in result.values.items():
+            if n in built.items and v > 1.0:
+                it = built.items[n]
+                if v > best_meal.get(it.food_id, ("", 0.0))[1]:
+                    best_meal[it.food_id] = (it.meal, v)
         if rnd == 0:
             first = {(built.items[n].meal, built.items[n].food_id): v for n, v in result.values.items() if n in built.items and v > 1e-6}
         pool += [f for f in spec.foods if f in used and f not in pool]
         remaining = [f for f in remaining if f not in used]
-        if len(pool) >= need + 2 * (spec.min_foods_per_day or 0) or not remaining:
+        if len(pool) >= need or not remaining:
             break
+    if spec.one_meal_per_food:  # each pool food at the meal the LPs used it most (named foods keep theirs)
+        forced = _forced_foods(request)
+        spec.meals_for = {f: ((best_meal[f][0],) if f in best_meal and f not in forced else m) for f, m in spec.meals_for.items()}
     return pool, first
+
+
+def compose_week(spec: ModelSpec, options: SolveOptions, start: float) -> tuple[dict[str, float], float, float, list[str]] | None:
+    """A week from a few day menus rotated over the days (symmetric plans with daily targets only).
+
+    With a food on at most ``k`` days, ``P = ceil(days / k)`` menus (at least 2) are enough: menu ``j`` is eaten
+    on days ``j+1, j+1+P, ...`` and may only use foods that stay within ``k`` days. Each menu is a one-day
+    integer model (fast); the supplement regimen of the first menu is kept for every day. Returns item/dose
+    values keyed by the week model's variable names, the week objective, a lower bound (days × the first
+    menu's bound: no day can beat the best unrestricted day) and notes; None when a menu cannot be made.
+    """
+    k = spec.max_days_per_food or spec.days
+    n_menus = min(spec.days, max(2, math.ceil(spec.days / k)))
+    day_spec = replace(spec, days=1, max_days_per_food=None, symmetric_days=False)
+    regimen: dict[str, int] | None = None
+    free_bound: list[float] = []  # bound of the first menu solved with a free regimen: valid for any day
+    for _attempt in range(2):
+        menus = _menus(spec, day_spec, options, n_menus, k, regimen, free_bound)
+        if isinstance(menus, list):
+            break
+        if menus is None:
+            return None
+        regimen = menus  # a later menu needed another supplement regimen: use it for every menu
+    else:
+        return None
+    week = build_model(spec, name="week_names")  # for variable names only
+    by_key = {(it.day, it.meal, it.food_id): n for n, it in week.items.items()}
+    values: dict[str, float] = {}
+    objective = 0.0
+    for days_j, built, result in menus:
+        objective += len(days_j) * float(result.objective or 0.0)
+        for n, v in result.values.items():
+            if n in built.items and v > 1e-6:
+                it = built.items[n]
+                for d in days_j:
+                    values[by_key[(d, it.meal, it.food_id)]] = float(round(v)) if spec.household and not it.locked else v
+        for n, dv in built.doses.items():
+            if n in week.doses:  # weekly products (prescribed weekly): the menu's dose once per week of the plan
+                values[n] = float(round(result.values.get(n, 0.0))) * (len(spec.weeks()) if dv.weekly else 1)
+    bound = spec.days * free_bound[0] if free_bound else -math.inf
+    note = (f"Week made of {n_menus} day menus rotated over {spec.days} days (each food on at most {k} days); "
+            f"lower bound: {spec.days} × the best single day.")
+    return values, objective, bound, [note]
+
+
+def _regimen(built: Any, result: SolveResult) -> dict[str, int]:
+    return {built.doses[n].supplement_id: round(result.values.get(n, 0.0)) for n in built.doses if not built.doses[n].weekly}
+
+
+def _menus(spec: ModelSpec, day_spec: ModelSpec, options: SolveOptions, n_menus: int, k: int,
+           regimen: dict[str, int] | None, free_bound: list[float]) -> list | dict[str, int] | None:
+    """Solve the day menus in turn. Returns the menus; or, when a menu needs a different supplement regimen
+    than the first one, that regimen (to retry with); or None when a menu cannot be made at all."""
+    uses: dict[str, int] = {f: 0 for f in spec.foods}
+    menus: list = []
+    for j in range(n_menus):
+        days_j = list(range(j + 1, spec.days + 1, n_menus))
+        sub = day_spec.with_foods([f for f in spec.foods if uses[f] + len(days_j) <= k])
+        fixed = regimen if regimen is not None else (_regimen(menus[0][1], menus[0][2]) if menus else None)
+        if fixed is not None:
+            sub.fixed_doses = fixed
+        built = build_model(sub, name=f"menu{j + 1}")
+        result = solve(built.problem, replace(options, want_duals=False, warm_start=False))
+        if not result.has_solution:
+            if fixed is None or regimen is not None:
+                return None
+            sub.fixed_doses = {}
+            built = build_model(sub, name=f"menu{j + 1}_free")
+            result = solve(built.problem, replace(options, want_duals=False, warm_start=False))
+            return _regimen(built, result) if result.has_solution else None
+        if j == 0 and fixed is None and not free_bound:
+            free_bound.append(float(result.bound if result.bound is not None else (result.objective or 0.0)))
+        for f in {built.items[n].food_id for n, v in result.values.items() if n in built.items and v > 1e-6}:
+            uses[f] += len(days_j)
+        menus.append((days_j, built, result))
+    return menus
+
+
+def solve_in_two_stages(spec: ModelSpec, options: SolveOptions, relative_gap: float) -> tuple[Any, SolveResult, str] | None:
+    """Large continuous plans: (1) an LP with one amount per food and day (meals merged, supplement units
+    continuous) — a relaxation of the full model, so its optimum is a lower bound; (2) the full meal model over
+    the foods that LP uses. When (2) reaches the bound (LP: to 1e-7; with whole supplement units: within the
+    relative gap), it is optimal for every candidate. Returns None when it does not (the caller solves in full)."""
+    merged = "all_meals"
+    bounds = dict(spec.food_bounds)
+    for f, meals in spec.meals_for.items():
+        lo, hi = bounds.get(f, (None, None))
+        cap = len(meals) * spec.max_item_grams
+        bounds[f] = (lo, cap if hi is None else min(hi, cap))
+    stage1_spec = replace(spec, meals=(merged,), meals_for={f: (merged,) for f in spec.foods}, energy_shares={},
+                          food_bounds=bounds, max_item_grams=spec.max_food_grams_per_day, must_include=[
+                              (f, days, None, grams) for f, days, _, grams in spec.must_include])
+    stage1 = build_model(stage1_spec, name="stage1_merged_meals")
+    relax_integrality(stage1)
+    first = solve(stage1.problem, replace(options, want_duals=False, warm_start=False))
+    if not first.has_solution or first.objective is None:
+        return None
+    chosen = {stage1.items[n].food_id for n, v in first.values.items() if n in stage1.items and v > 1e-7}
+    used = [f for f in spec.foods if f in chosen]
+    built = build_model(spec.with_foods(used), name="cofactor_plan")
+    result = solve(built.problem, replace(options, want_duals=not built.is_mip, warm_start=False))
+    if not result.has_solution or result.objective is None:
+        return None
+    lower = float(first.objective)
+    gap = max((result.objective - lower) / max(abs(result.objective), 1e-9), 0.0)
+    if gap > (relative_gap if built.is_mip else 1e-7) and abs(result.objective - lower) > 1e-9:
+        return None
+    result = replace(result, termination="optimal", bound=lower, gap=gap)
+    return built, result, (f"Solved in two stages: an LP over all {len(spec.foods)} candidates (meals merged) chose "
+                           f"{len(used)} foods; the meal plan over them reaches that LP's bound, so it is optimal.")
 
 
 def _solve_options(request: PlanRequest, solver: str | None, time_limit_s: float | None) -> SolveOptions:
@@ -301,14 +443,74 @@ def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None
             pool_note = f"Integer model solved over {len(pool)} of {len(spec.foods)} candidate foods chosen by LP rounds."
             spec = spec.with_foods(pool)
             warm = first
+    result = None
+    if not integer and len(spec.foods) > LP_POOL_TRIGGER and len(spec.meals) > 1 and not request.locked \
+            and not any(m.meal for m in request.must_include) and not any(u.meal for u in request.usual_diet):
+        staged = solve_in_two_stages(spec, options, request.relative_gap)
+        if staged is not None:
+            built, result, stage_note = staged
+            notes.append(stage_note)
+            return finish_plan(request, table, catalogue, targets, full_spec, built, result, notes, start)
     built = build_model(spec)
-    duals = not built.is_mip
-    if warm and built.is_mip:
-        warm_start_values(built, warm)
-    result = solve(built.problem, replace(options, want_duals=duals, warm_start=bool(warm) and built.is_mip))
+    weekly_targets = any(t.period == "weekly" for t in spec.targets)
+    if built.is_mip and spec.symmetric_days and spec.days > 1 and not weekly_targets:
+        # menus alternate over the days, which the energy ordering of interchangeable days would forbid
+        spec = replace(spec, symmetric_days=False)
+        built = build_model(spec)
+        composed = compose_week(spec, options, start)
+        if composed is not None:
+            values, upper, lower, menu_notes = composed
+            gap = (upper - lower) / max(abs(upper), 1e-9) if math.isfinite(lower) else 1.0
+            lower = lower if math.isfinite(lower) else None
+            notes += menu_notes
+            result = SolveResult(termination="optimal" if gap <= request.relative_gap else "time_limit", has_solution=True,
+                                 solver=options.solver, values=values, objective=upper, bound=lower, gap=max(gap, 0.0),
+                                 runtime_s=time.perf_counter() - start, is_mip=True,
+                                 message="week composed from day menus")
+            if gap > request.relative_gap:
+                result = improve_week(built, values, result, options, start, notes)
+    if result is None:
+        if warm and built.is_mip:
+            warm_start_values(built, warm)
+        result = solve(built.problem, replace(options, want_duals=not built.is_mip, warm_start=bool(warm) and built.is_mip))
+    if not result.has_solution and pool_note and result.termination in ("infeasible", "unbounded"):
+        # the pool (and its one-meal assignment) was too narrow: solve over every candidate in the time left
+        left = max((options.time_limit_s or 20.0) - (time.perf_counter() - start), 2.0)
+        built = build_model(full_spec)
+        result = solve(built.problem, replace(options, time_limit_s=left, want_duals=not built.is_mip))
+        pool_note = "The food pool chosen by LP rounds admitted no integer plan; solved over every candidate food."
     if pool_note:
         notes.append(pool_note)
     return finish_plan(request, table, catalogue, targets, full_spec, built, result, notes, start)
+
+
+def improve_week(built: Any, values: dict[str, float], composed: SolveResult, options: SolveOptions, start: float,
+                 notes: list[str]) -> SolveResult:
+    """Try to improve a composed week with the week model, warm-started from it, within the time left."""
+    left = (options.time_limit_s or 20.0) - (time.perf_counter() - start)
+    if left < 1.0:
+        return composed
+    initial = dict(values)
+    for name, v in values.items():
+        if name in built.items and v > 0:
+            it = built.items[name]
+            initial[f"u_d{it.day}_{ascii_id(it.food_id)}"] = 1.0
+    for name in built.items:
+        initial.setdefault(name, 0.0)
+    built.set_initial_values({n: v for n, v in initial.items() if n in built.variables})
+    result = solve(built.problem, replace(options, time_limit_s=min(left, IMPROVE_LIMIT_S), warm_start=True, want_duals=False))
+    if result.has_solution and result.objective is not None and result.objective < (composed.objective or 0.0) - 1e-9:
+        bound = max(result.bound or 0.0, composed.bound or 0.0)
+        gap = max((result.objective - bound) / max(abs(result.objective), 1e-9), 0.0)
+        notes.append("The week model improved the composed week.")
+        return replace(result, bound=bound, gap=gap, termination="optimal" if gap <= options.relative_gap else result.termination,
+                       runtime_s=time.perf_counter() - start)
+    bound = composed.bound
+    if result.bound is not None and bound is not None:
+        bound = max(bound, result.bound)
+    gap = max(((composed.objective or 0.0) - (bound or 0.0)) / max(abs(composed.objective or 0.0), 1e-9), 0.0)
+    return replace(composed, bound=bound, gap=gap, termination="optimal" if gap <= options.relative_gap else "time_limit",
+                   runtime_s=time.perf_counter() - start)
 
 
 def _isnan(v: Any) -> bool:
@@ -333,8 +535,8 @@ def finish_plan(request: PlanRequest, table: Any, catalogue: Any | None, targets
     ``full_spec`` is the model over every candidate (explanations use it; ``built`` may use a pool)."""
     spec = full_spec
     rule_text = request.rule.describe()
-    base = dict(request=request, status=result.termination, solver=result.solver, objective_value=result.objective,
-                best_bound=result.bound, gap=result.gap, rule_text=rule_text, notes=list(notes))
+    base = {"request": request, "status": result.termination, "solver": result.solver, "objective_value": result.objective,
+                "best_bound": result.bound, "gap": result.gap, "rule_text": rule_text, "notes": list(notes)}
     if result.termination == "optimal" and result.gap is not None and result.gap > request.relative_gap + 1e-9:
         base["status"] = "gap_limit"
     if not result.has_solution:
@@ -354,12 +556,13 @@ def finish_plan(request: PlanRequest, table: Any, catalogue: Any | None, targets
     update: dict[str, Any] = {"verification": verification}
     if not verification.passed:
         update["has_solution"] = False
-        update["notes"] = plan.notes + [f"The solver's plan failed independent verification and is not returned as a solution: "
+        update["notes"] = plan.notes + ["The solver's plan failed independent verification and is not returned as a solution: "
                                         + "; ".join(verification.violations[:5])]
         update["explanation"] = explain.failed_verification(verification)
     elif result.termination == "time_limit":
-        update["notes"] = plan.notes + ["The solver stopped at the time limit: this plan is usable but not proven best "
-                                        f"(gap {'-' if result.gap is None else f'{result.gap:.1%}'})."]
+        gap = "unknown" if result.gap is None else f"{result.gap:.1%}"
+        update["notes"] = plan.notes + [(f"Stopped before a proof: this plan is usable and verified, within {gap} of the best "
+                                        "possible objective (not proven optimal).")]
     return plan.model_copy(update=update)
 
 

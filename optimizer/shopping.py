@@ -54,7 +54,8 @@ class ShoppingSummary:
 
     def text(self) -> str:
         """One line for people, e.g. "12 foods; estimated cost 41.20 for 10 priced foods; 2 without a price"."""
-        cost = f"estimated cost {self.estimated_cost:.2f} for {self.priced_foods} priced food(s)" if self.estimated_cost is not None else "no prices known"
+        cost = ("no prices known" if self.estimated_cost is None
+                else f"estimated cost {self.estimated_cost:.2f} for {self.priced_foods} priced food(s)")
         missing = f"; {self.unpriced_foods} without a price" if self.unpriced_foods else ""
         return f"{self.foods} food(s); {cost}{missing}"
 

@@ -1,34 +1,19 @@
-"""One solver adapter over CBC and HiGHS for PuLP models, with a two-part status and a hard wall-clock limit.
+"""One solver adapter over CBC and HiGHS for PuLP models: two-part status, time limit, relative gap, a hard
+wall-clock limit, warm starts and LP duals. Details and figures: docs/solver.md.
 
-``solve(problem, SolveOptions(...)) -> SolveResult``. The status has two parts (after linopy's
-``Status``/``TerminationCondition`` split): ``termination`` says *why the solver stopped*, ``has_solution``
-says *whether a usable primal solution exists*. They are read from the solver itself, never from
-PuLP's ``LpStatus`` (PuLP 3.3 calls a time-limited HiGHS MIP "Optimal").
+``termination`` says why the solver stopped, ``has_solution`` whether a usable primal solution exists; both
+are read from the solver itself, never from PuLP's ``LpStatus`` (PuLP 3.3 calls a time-limited HiGHS MIP
+"Optimal"). ``optimal``: proven optimal (a MIP: proven within ``relative_gap``; ``gap`` says how close).
+``time_limit``: stopped by ``time_limit_s`` (``has_solution`` iff an incumbent exists) or killed at
+``hard_limit_s`` (never a solution). ``infeasible`` / ``unbounded``: proven. ``error``: the solver failed
+(see ``message``). ``not_solved``: stopped for another reason (iteration limit, interrupt). ``gap_limit`` is
+never produced: a stop within the requested gap is the proof that was asked for, so it is ``optimal``.
 
-=================  =====================================================================  ==============
-termination        meaning                                                                has_solution
-=================  =====================================================================  ==============
-``optimal``        proven optimal; for a MIP: proven within ``relative_gap`` (``gap`` says  True
-                   how close), for an LP: optimal within the solver's tolerances
-``time_limit``     stopped by ``time_limit_s`` or killed at ``hard_limit_s``               True only with
-                                                                                           an incumbent
-``infeasible``     proven infeasible                                                       False
-``unbounded``      proven unbounded (HiGHS "unbounded or infeasible" is resolved by a      False
-                   feasibility solve with a zero objective)
-``error``          the solver failed (crash, numerical trouble, exit code); see message   False
-``not_solved``     the solver stopped for another reason (iteration limit, interrupt)     per solver
-=================  =====================================================================  ==============
-
-``gap_limit`` (in :data:`optimizer.plan.Termination`) is never produced here: a stop within the requested
-gap *is* the proof we asked for, so it is ``optimal`` and ``gap`` carries the proven relative gap.
-
-Paths: HiGHS runs the PuLP model in a child process (forkserver on POSIX) as arrays passed to
-``Highs.passModel`` — the fast path; the child is killed at the hard limit. CBC is PuLP's bundled
-binary (``PULP_CBC_CMD().path``) run on the MPS file PuLP writes, with the command line PuLP builds; the
-adapter starts the process itself so it can kill it at the hard limit, and reads the solution with
-PuLP's ``readsol_MPS``. Both write values back into the PuLP variables (``var.varValue``) and duals into
-``constraint.pi``. Duals follow PuLP's convention: d(objective)/d(right-hand side) in the problem's own
-sense — for a minimisation, a binding ``>=`` row has a dual >= 0 (cost of one more unit required).
+HiGHS: the PuLP model is extracted to CSR arrays and solved by ``Highs.passModel`` in a persistent worker
+process (a fresh interpreter, not a fork), killed and replaced at the hard limit. CBC: PuLP's MPS writer,
+PuLP's CBC binary and command-line options, PuLP's solution reader; the adapter owns the CBC process so it
+can kill it at the hard limit. Values are written back to ``var.varValue`` and duals to ``constraint.pi``.
+Duals: d(objective)/d(right-hand side) in the problem's own sense (PuLP's convention).
 """
 
 from __future__ import annotations
@@ -58,8 +43,10 @@ import pulp
 
 from optimizer.errors import RequestError, SolverError
 
-if TYPE_CHECKING:  # not imported at run time: importing the submodule optimizer.plan would shadow the
-    from optimizer.plan import Termination  # lazily exported function optimizer.plan in the package namespace
+# Type-only import: importing the submodule optimizer.plan at run time would shadow the lazily exported
+# function ``optimizer.plan`` in the package namespace.
+if TYPE_CHECKING:
+    from optimizer.plan import Termination
 
 SOLVERS: tuple[str, ...] = ("highs", "cbc")
 NO_TIME_LIMIT_HARD_LIMIT_S = 600.0  # hard limit when neither time_limit_s nor hard_limit_s is given
@@ -271,6 +258,28 @@ def extract_arrays(problem: pulp.LpProblem, variables: list[Any] | None = None) 
     }
 
 
+def non_finite_entry(data: dict[str, Any], variables: list[Any], problem: pulp.LpProblem) -> str:
+    """A message naming the first NaN/infinite coefficient, cost or NaN bound of the model; "" if none."""
+    def first(bad: np.ndarray) -> int | None:
+        hits = np.flatnonzero(bad)
+        return int(hits[0]) if hits.size else None
+
+    if (j := first(~np.isfinite(data["cost"]))) is not None:
+        return f"The objective coefficient of variable {variables[j].name} is {data['cost'][j]}; fix the model data."
+    if (k := first(~np.isfinite(data["value"]))) is not None:
+        row = int(np.searchsorted(data["starts"], k, side="right")) - 1
+        name = _constraints_of(problem)[row].name
+        return (f"Constraint {name} has coefficient {data['value'][k]} for variable "
+                f"{variables[data['index'][k]].name}; fix the model data (NaN nutrient values must be filled or skipped).")
+    for label, values, names in (("bound", np.concatenate([data["lower"], data["upper"]]), None),
+                                 ("right-hand side", np.concatenate([data["row_lower"], data["row_upper"]]), "rows")):
+        if (i := first(np.isnan(values))) is not None:
+            i %= len(values) // 2
+            what = _constraints_of(problem)[i].name if names else variables[i].name
+            return f"The {label} of {what} is NaN; fix the model data."
+    return ""
+
+
 def _highs_lp(data: dict[str, Any], zero_objective: bool = False) -> Any:
     import highspy
 
@@ -344,6 +353,7 @@ class _Worker:
 
     def __init__(self, threads: int | None = None) -> None:
         self.threads = threads  # HiGHS fixes its thread pool per process, so workers are kept per count
+        self.owner = os.getpid()  # a forked copy of the caller must not talk to (or kill) its parent's worker
         package_root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH", "")) if p)
@@ -386,7 +396,7 @@ class _Worker:
             return None
 
     def alive(self) -> bool:
-        return self.process.poll() is None
+        return self.owner == os.getpid() and self.process.poll() is None
 
     def kill(self) -> None:
         _kill(self.process)
@@ -416,7 +426,7 @@ def _worker_main() -> None:
         data, settings = pickle.loads(inbox.read(struct.unpack("<Q", header)[0]))
         try:
             send(_highs_run(data, settings))
-        except Exception:  # reported to the parent, which maps it to termination "error"
+        except Exception:  # noqa: BLE001 - reported to the parent, which maps it to termination "error"
             send({"error": traceback.format_exc(limit=4)})
 
 
@@ -449,11 +459,23 @@ def warm_up(threads: int | None = None) -> None:
     _return_worker(_take_worker(threads))
 
 
+def _forget_workers_after_fork() -> None:
+    global _IDLE_LOCK
+    _IDLE_LOCK = threading.Lock()  # the parent's lock may have been held by another thread at fork time
+    _IDLE.clear()  # the parent's workers are the parent's
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_workers_after_fork)
+
+
 @atexit.register
 def _shutdown_workers() -> None:
     with _IDLE_LOCK:
         while _IDLE:
-            _IDLE.pop().kill()
+            worker = _IDLE.pop()
+            if worker.owner == os.getpid():
+                worker.kill()
 
 
 _HIGHS_STATUS: dict[str, Termination] = {
@@ -466,6 +488,9 @@ _HIGHS_STATUS: dict[str, Termination] = {
 
 def _solve_highs(problem: pulp.LpProblem, variables: list[Any], is_mip: bool, options: SolveOptions) -> _Outcome:
     data = extract_arrays(problem, variables)
+    broken = non_finite_entry(data, variables, problem)
+    if broken:  # HiGHS silently drops NaN coefficients and would call the wrong model optimal
+        return _Outcome("error", False, message=broken)
     data["warm_start"] = options.warm_start
     data["want_duals"] = options.want_duals
     settings: dict[str, Any] = {"mip_rel_gap": float(options.relative_gap)}
@@ -583,11 +608,14 @@ def _solve_cbc(problem: pulp.LpProblem, variables: list[Any], is_mip: bool, opti
             except subprocess.TimeoutExpired:
                 _kill(process)
                 return _killed(hard, "CBC")
-        text = open(log, errors="replace").read()
+        with open(log, errors="replace") as handle:
+            text = handle.read()
         if process.returncode != 0 or not os.path.exists(sol):
             tail = " | ".join(text.strip().splitlines()[-3:])
-            return _Outcome("error", False, message=f"CBC failed (exit code {process.returncode}): {tail}")
-        status_line = open(sol).readline().strip()
+            broken = non_finite_entry(extract_arrays(problem, variables), variables, problem)
+            return _Outcome("error", False, message=broken or f"CBC failed (exit code {process.returncode}): {tail}")
+        with open(sol) as handle:
+            status_line = handle.readline().strip()
         _, values, _, duals, _, sol_status = solver.readsol_MPS(sol, problem, vs, var_names, con_names)
         return _cbc_outcome(status_line, sol_status, text, values, duals, is_mip, options)
     finally:
@@ -619,8 +647,8 @@ def _cbc_outcome(status_line: str, sol_status: int, log: str, values: dict[str, 
         termination = "unbounded"
     elif status_line.startswith("Stopped on time") or "time limit" in reason.lower():
         termination = "time_limit"
-    elif word == "Stopped":
-        termination = "not_solved"
+    elif word == "Stopped":  # on iterations / nodes / solutions / user event; "difficulties" is a failure
+        termination = "error" if "difficult" in status_line else "not_solved"
     else:
         termination = "error"
     has_solution = termination in ("optimal", "time_limit", "not_solved") and sol_status in (

@@ -10,6 +10,7 @@ saved when they hold a usable solution, so a failed solve never replaces or lose
 from __future__ import annotations
 
 import contextlib
+import csv
 import io
 import json
 import os
@@ -20,9 +21,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from foods.errors import CofactorError
+from foods.errors import CofactorError, DataError
 from optimizer.migrations import LATEST_VERSION, migrate, plan_summary_from_json, schema_version
 from optimizer.plan import Plan
 from optimizer.profile import Profile
@@ -96,6 +97,15 @@ class ClientRecord(BaseModel):
             )
         return value
 
+    @model_validator(mode="after")
+    def _makes_a_request(self) -> "ClientRecord":
+        try:
+            self.to_request()
+        except ValidationError as exc:
+            problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'request'}: {e['msg']}" for e in exc.errors())
+            raise ValueError(f"the client's settings do not make a valid plan request ({problems})") from None
+        return self
+
     def to_request(self, **updates: Any) -> PlanRequest:
         """The client's plan request: profile, diet, exclusions, usual diet, preferred supplements, plan defaults,
         then ``updates`` (any ``PlanRequest`` field) on top. Raises pydantic ``ValidationError`` for bad fields."""
@@ -147,6 +157,48 @@ class PriceListRecord(BaseModel):
     def to_frame(self) -> pd.DataFrame:
         """The price list rows as a DataFrame (columns as in the CSV)."""
         return pd.read_csv(io.StringIO(self.csv_text), dtype={"food_id": str})
+
+    def to_price_list(self) -> Any:
+        """The list as a ``foods.PriceList`` (for ``FoodTable.with_prices``)."""
+        return _read_price_list(self.csv_text, self.name)
+
+
+def _read_price_list(csv_text: str, name: str) -> Any:
+    from foods.prices import read_price_list
+
+    buffer = io.StringIO(csv_text)
+    buffer.name = f"price list '{name}'"  # type: ignore[attr-defined]
+    return read_price_list(buffer)
+
+
+# -- usual diet from CSV ----------------------------------------------------------------------
+def read_usual_diet_csv(path: str | Path) -> tuple[UsualItem, ...]:
+    """A usual diet from CSV: columns ``food_id, grams`` and optional ``meal, day`` (grams per day; one row per item).
+    Raises ``DataError`` naming the row and column of the first problem."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise DataError(f"cannot read the usual diet: {exc.strerror or exc}", source=str(path)) from None
+    return parse_usual_diet_csv(text, source=str(path))
+
+
+def parse_usual_diet_csv(text: str, source: str = "usual diet CSV") -> tuple[UsualItem, ...]:
+    """:func:`read_usual_diet_csv` for CSV text (e.g. an upload)."""
+    reader = csv.DictReader(text.lstrip("\ufeff").splitlines())
+    header = [h.strip() for h in reader.fieldnames or []]
+    if "food_id" not in header or "grams" not in header:
+        raise DataError("needs columns food_id and grams (optional: meal, day).", source=source, row=1)
+    items = []
+    for row_no, row in enumerate(reader, start=2):
+        row = {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
+        data = {k: row[k] for k in ("food_id", "grams", "meal", "day") if row.get(k)}
+        try:
+            items.append(UsualItem.model_validate(data))
+        except ValidationError as exc:
+            err = exc.errors()[0]
+            raise DataError(f"{err['msg']} (value {err.get('input')!r}).", source=source, row=row_no,
+                            column=str(err["loc"][0]) if err.get("loc") else None) from None
+    return tuple(items)
 
 
 # -- location --------------------------------------------------------------------------------
@@ -480,16 +532,12 @@ class Store:
 
     # -- price lists -------------------------------------------------------------------------
     def save_price_list(self, name: str, csv_text: str, *, replace: bool = False) -> int:
-        """Save a price list's CSV text under a name (``replace=True`` overwrites); returns its id."""
+        """Save a price list's CSV text (``foods.load_price_list`` format) under a name; ``replace=True`` overwrites.
+        Returns its id. Raises ``foods.errors.PriceListError`` (row, column, fix) for a malformed list."""
         name = " ".join(str(name).split())
         if not name:
             raise StorageError("A price list needs a name.")
-        try:
-            frame = pd.read_csv(io.StringIO(csv_text), dtype=str)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise StorageError(f"Price list '{name}' is not readable CSV: {exc}") from None
-        if "food_id" not in frame.columns:
-            raise StorageError(f"Price list '{name}' has no 'food_id' column. Fix: use the foods.load_price_list CSV format.")
+        _read_price_list(csv_text, name)  # all-or-nothing validation: raises PriceListError naming row and column
         with self.transaction() as conn:
             existing = conn.execute("SELECT id FROM price_lists WHERE name = ?", (name,)).fetchone()
             if existing and not replace:
@@ -518,5 +566,5 @@ class Store:
 
 __all__ = [
     "ClientRecord", "DuplicateError", "Exclusions", "LATEST_VERSION", "NotFoundError", "PlanRecord", "PriceListRecord",
-    "Store", "StorageError", "default_db_path", "resolve_db_path",
+    "Store", "StorageError", "default_db_path", "parse_usual_diet_csv", "read_usual_diet_csv", "resolve_db_path",
 ]

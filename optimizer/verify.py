@@ -205,7 +205,9 @@ def verify_plan(
 
     known = items[items["food_id"].astype(str).isin(frame.index)] if len(items) else items
     try:
-        supp_ok = supp_df[supp_df["supplement_id"].isin(supplements.frame.index)] if (len(supp_df) and supplements is not None) else supp_df.iloc[0:0]
+        supp_ok = supp_df.iloc[0:0]
+        if len(supp_df) and supplements is not None:
+            supp_ok = supp_df[supp_df["supplement_id"].isin(supplements.frame.index)]
         totals = compute_totals(known, supp_ok, foods, supplements, days=req.days)
         supp_day = supplemental_intake(supp_ok, supplements, req.days)
     except KeyError as exc:  # pragma: no cover - unknown ids are filtered above
@@ -218,7 +220,7 @@ def verify_plan(
         requested = None
         chk.warnings.append(f"requested targets could not be resolved ({exc}); rule and target-strictness checks skipped")
     target_nutrients = {t.nutrient for t in plan.target_rows}
-    _flag_unknown_values(chk, known, frame, target_nutrients, names)
+    chk.warnings += _unknown_lines(known, frame, target_nutrients, names)
     _check_targets(chk, plan, totals, supp_day, requested)
     _check_rule(chk, plan, totals, supp_day, requested)
     _check_meal_shares(chk, plan, known, frame, totals)
@@ -295,24 +297,37 @@ def _check_items(chk: _Checker, plan: Plan, foods: FoodTable, names: dict[str, s
             got = float(per_food_day[(per_food_day["day"] == day) & (per_food_day["food_id"] == food_id)]["grams"].sum())
             chk.at_least(got, bound.min, f"day {day}, {food_id}: food_bounds min", "g")
     # variety
-    if req.max_days_per_food is not None:
+    max_days, min_foods = _variety_rules(req)
+    if max_days is not None:
         days_per_food = items.groupby("food_id")["day"].nunique()
         for food_id, n in days_per_food.items():
-            chk.require(n <= req.max_days_per_food,
-                        f"{food_id} ({names.get(food_id, '')}) appears on {n} days, more than max_days_per_food={req.max_days_per_food}")
-    if req.min_foods_per_day:
+            chk.require(n <= max_days,
+                        f"{food_id} ({names.get(food_id, '')}) appears on {n} days, more than max_days_per_food={max_days}")
+    if min_foods:
         foods_per_day = items.groupby("day")["food_id"].nunique()
         for day in range(1, req.days + 1):
             n = int(foods_per_day.get(day, 0))
-            chk.require(n >= req.min_foods_per_day,
-                        f"day {day}: {n} distinct foods, fewer than min_foods_per_day={req.min_foods_per_day}")
+            chk.require(n >= min_foods,
+                        f"day {day}: {n} distinct foods, fewer than min_foods_per_day={min_foods}")
     _check_locks(chk, plan, plan.items, foods, names)
+
+
+def _variety_rules(request: Any) -> tuple[int | None, int | None]:
+    """(max_days_per_food, min_foods_per_day) in effect: the planner's reading of the request (continuous plans use
+    them only when set explicitly; max days scaled to plans shorter than a week)."""
+    try:
+        from optimizer.candidates import effective_variety
+    except ImportError:  # pragma: no cover - planner modules absent
+        return request.max_days_per_food, request.min_foods_per_day
+    return effective_variety(request)
 
 
 def _check_locks(chk: _Checker, plan: Plan, items: pd.DataFrame, foods: FoodTable, names: dict[str, str]) -> None:
     req = plan.request
     for lock in req.locked:
-        here = items[(items["day"] == lock.day) & (items["meal"] == lock.meal) & (items["food_id"] == lock.food_id)] if len(items) else items
+        here = items
+        if len(items):
+            here = items[(items["day"] == lock.day) & (items["meal"] == lock.meal) & (items["food_id"] == lock.food_id)]
         what = f"day {lock.day}, {lock.meal}, {lock.food_id} ({names.get(lock.food_id, '')}): locked item"
         chk.require(len(here) > 0, f"{what} is missing from the plan")
         if not len(here):
@@ -350,6 +365,8 @@ def _check_food_rules(chk: _Checker, plan: Plan, foods: FoodTable, names: dict[s
     excluded_allergens = set(req.exclude_allergens)
     allowed_ids = set(req.food_ids) if req.food_ids is not None else None
     diet_col = DIET_COLUMNS.get(req.diet_pattern)
+    # a table without any everyday food (custom foods) offers every food for candidates="everyday"
+    has_everyday = "everyday" in frame.columns and bool(frame["everyday"].fillna(False).astype(bool).any())
     for row in plan.item_rows:
         if row.food_id not in frame.index or row.grams <= chk.tol:
             continue
@@ -373,7 +390,7 @@ def _check_food_rules(chk: _Checker, plan: Plan, foods: FoodTable, names: dict[s
         if allowed_ids is not None:
             chk.require(row.food_id in allowed_ids, f"{where}: not among the request's food_ids")
             continue  # explicitly listed foods may be eaten at any meal
-        if req.candidates == "everyday" and "everyday" in frame.columns:
+        if req.candidates == "everyday" and has_everyday:
             chk.require(bool(food["everyday"]) if not pd.isna(food["everyday"]) else False,
                         f"{where}: not an everyday food (candidates='everyday')")
         listed = {m for m in (food["meals"] if "meals" in frame.columns and isinstance(food["meals"], str) else "").split(";") if m}
@@ -400,29 +417,48 @@ def _check_supplements(chk: _Checker, plan: Plan, supplements: SupplementCatalog
         if allowed is not None:
             chk.require(r.supplement_id in allowed, f"{where}: not among the allowed supplements {sorted(allowed)}")
         if r.supplement_id in cat.index and r.units:
-            label_d = float(np.nan_to_num(cat.at[r.supplement_id, "vitamin_d_ug_per_unit"])) if "vitamin_d_ug_per_unit" in cat.columns else 0.0
+            label_d = float(np.nan_to_num(cat.at[r.supplement_id, "vitamin_d_ug_per_unit"]))
             chk.equal(r.vitamin_d_ug, r.units * label_d, f"{where}: vitamin D shown", "µg")
     df = plan.supplements
     per_day = df.groupby(["day", "supplement_id"], as_index=False)["units"].sum()
+    weeks = math.ceil(req.days / 7)
     for r in per_day.itertuples(index=False):
-        if r.supplement_id in cat.index and "max_units_per_day" in cat.columns and not pd.isna(cat.at[r.supplement_id, "max_units_per_day"]):
-            chk.at_most(float(r.units), float(cat.at[r.supplement_id, "max_units_per_day"]),
-                        f"day {r.day}, supplement {r.supplement_id}: units per day (label maximum)", "units")
+        limit = cat.at[r.supplement_id, "max_units_per_day"] if r.supplement_id in cat.index else np.nan
+        if pd.isna(limit) or str(cat.at[r.supplement_id, "schedule"]) == "weekly":
+            continue
+        chk.at_most(float(r.units), float(limit),
+                    f"day {r.day}, supplement {r.supplement_id}: units per day (label maximum)", "units")
+    for sid, units in df.groupby("supplement_id")["units"].sum().items():  # weekly products: label maximum per week
+        if sid in cat.index and str(cat.at[sid, "schedule"]) == "weekly" and not pd.isna(cat.at[sid, "max_units_per_day"]):
+            chk.at_most(float(units), float(cat.at[sid, "max_units_per_day"]) * weeks,
+                        f"supplement {sid} (weekly): units over the plan's {weeks} week(s)", "units")
     for lock in req.locked_supplements:
         got = float(per_day[(per_day["day"] == lock.day) & (per_day["supplement_id"] == lock.supplement_id)]["units"].sum())
         chk.equal(got, lock.units, f"day {lock.day}, supplement {lock.supplement_id}: locked units", "units")
 
 
 # -- nutrients ------------------------------------------------------------------------------------
-def _flag_unknown_values(chk: _Checker, items: pd.DataFrame, frame: pd.DataFrame, nutrients: set[str], names: dict[str, str]) -> None:
-    cols = [c for c in nutrients if c in frame.columns]
+def unknown_values(plan: Plan, foods: FoodTable, nutrients: Iterable[str] | None = None) -> list[str]:
+    """Items whose catalogue value is unknown (NaN, counted as 0) for a nutrient the plan targets
+    (or for ``nutrients``): one line per item naming day, meal, food and the nutrients."""
+    frame = foods.frame
+    wanted = set(nutrients) if nutrients is not None else {t.nutrient for t in plan.target_rows}
+    items = plan.items
+    items = items[items["food_id"].astype(str).isin(frame.index) & (items["grams"] > 0)] if len(items) else items
+    names = frame["name"].astype(str).to_dict() if "name" in frame.columns else {}
+    return _unknown_lines(items, frame, wanted, names)
+
+
+def _unknown_lines(items: pd.DataFrame, frame: pd.DataFrame, nutrients: set[str], names: dict[str, str]) -> list[str]:
+    cols = [c for c in frame.columns if c in nutrients]
     if not len(items) or not cols:
-        return
-    values = frame.loc[items["food_id"].astype(str).to_numpy(), cols]
-    for (pos, row), (_, vals) in zip(enumerate(items.itertuples(index=False)), values.iterrows()):
-        missing = [c for c in cols if pd.isna(vals[c])]
-        if missing and row.grams > chk.tol:
-            chk.warnings.append(f"{_where(row, names)}: unknown {', '.join(missing)} counted as 0")
+        return []
+    values = frame.loc[items["food_id"].astype(str).to_numpy(), cols].isna().to_numpy()
+    lines = []
+    for row, missing in zip(items.itertuples(index=False), values):
+        if missing.any() and row.grams > 0:
+            lines.append(f"{_where(row, names)}: unknown {', '.join(c for c, m in zip(cols, missing) if m)} counted as 0")
+    return lines
 
 
 def _nutrient_series(target: Any, totals: pd.DataFrame, supp_day: pd.DataFrame) -> pd.Series | None:
@@ -471,7 +507,10 @@ def _check_targets(chk: _Checker, plan: Plan, totals: pd.DataFrame, supp_day: pd
                     if not 100.0 * kcal <= t.max * e + chk.slack(t.max * e):
                         chk.violations.append(f"{label}, {t.key}: {pct:.4g} % of energy is above the maximum {t.max:g} % (over by {pct - t.max:.3g} points)")
             continue
-        periods = [("weekly average", float(series.mean()))] if t.period == "weekly" else [(f"day {d}", float(series[d])) for d in series.index]
+        if t.period == "weekly":
+            periods = [("weekly average", float(series.mean()))]
+        else:
+            periods = [(f"day {d}", float(series[d])) for d in series.index]
         for label, value in periods:
             if t.min is not None:
                 chk.at_least(value, t.min, f"{label}, {t.key}{scope}", unit)
@@ -520,7 +559,8 @@ def _check_meal_shares(chk: _Checker, plan: Plan, items: pd.DataFrame, frame: pd
     if not shares or "energy_kcal" not in frame.columns or "energy_kcal" not in totals.columns:
         return
     if len(items):
-        kcal = np.nan_to_num(frame.loc[items["food_id"].astype(str).to_numpy(), "energy_kcal"].to_numpy(dtype=float)) * items["grams"].to_numpy(dtype=float) / 100.0
+        per_100g = frame.loc[items["food_id"].astype(str).to_numpy(), "energy_kcal"].to_numpy(dtype=float)
+        kcal = np.nan_to_num(per_100g) * items["grams"].to_numpy(dtype=float) / 100.0
         by_meal = pd.Series(kcal).groupby([items["day"].to_numpy(), items["meal"].to_numpy()]).sum()
     else:
         by_meal = pd.Series(dtype=float)

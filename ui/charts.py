@@ -92,8 +92,8 @@ def magnesium_chart(split: pd.DataFrame) -> alt.LayerChart:
     """Stacked bars per day: magnesium from food and from supplements, with the requirement as a line."""
     long = split.melt(id_vars=["day"], value_vars=["food_mg", "supplement_mg"], var_name="source", value_name="mg")
     long["source"] = long["source"].map({"food_mg": "From food", "supplement_mg": "From supplements"})
-    bars = alt.Chart(long).mark_bar().encode(
-        x=alt.X("day:N", title=None, sort=list(split["day"])),
+    bars = alt.Chart(long).mark_bar(size=28).encode(
+        x=alt.X("day:N", title=None, sort=list(split["day"]), axis=alt.Axis(labelAngle=0)),
         y=alt.Y("mg:Q", title="Magnesium (mg/day)", stack="zero"),
         color=alt.Color("source:N", scale=alt.Scale(domain=["From food", "From supplements"],
                                                     range=["#2e7d32", "#8e24aa"]),

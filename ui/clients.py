@@ -16,9 +16,10 @@ from pydantic import ValidationError
 
 from foods.errors import CofactorError
 from optimizer.cli_dietitian import ALLERGENS, DIETS, plan_for_client
+from optimizer.editing import compare_plans
 from optimizer.export import plan_to_excel_bytes, plan_to_pdf_bytes
 from optimizer.report import nutrient_table_display, rule_statement, week_grid
-from optimizer.storage import ClientRecord, Store, StorageError
+from optimizer.storage import ClientRecord, StorageError, Store, parse_usual_diet_csv
 from ui import catalogue, state
 
 NEW_CLIENT = "➕ New client"
@@ -51,6 +52,14 @@ def _supplement_choices() -> list[str]:
         return []
 
 
+def _prescribed_vitamin_d_ug(client: ClientRecord | None) -> float | None:
+    """The client's prescribed daily vitamin D in µg (their defaults may hold IU, set from the command line)."""
+    if client is None:
+        return None
+    request = client.to_request()
+    return request.vitamin_d_supplement_ug
+
+
 # -- client form ---------------------------------------------------------------------------------
 def _client_form(store: Store, client: ClientRecord | None) -> None:
     k = f"client_{client.id if client else 'new'}_"
@@ -80,7 +89,7 @@ def _client_form(store: Store, client: ClientRecord | None) -> None:
         preferred = list(client.preferred_supplements) if client else []
         supplements = st.multiselect("Preferred supplement products (none = any)", sorted(set(choices) | set(preferred)),
                                      default=preferred, key=f"{k}supplements")
-        vit_d = (client.plan_defaults.get("vitamin_d_supplement_ug") if client else None)
+        vit_d = _prescribed_vitamin_d_ug(client)
         vitamin_d = st.number_input("Prescribed vitamin D supplement (µg/day; empty = the optimizer chooses)",
                                     min_value=0.0, max_value=2500.0, value=vit_d, key=f"{k}vitd")
         notes = st.text_area("Notes", value=client.notes if client else "", key=f"{k}notes")
@@ -109,6 +118,27 @@ def _client_form(store: Store, client: ClientRecord | None) -> None:
     st.session_state[_PENDING_SELECT] = saved.name
     state.flash(f"Saved client '{saved.name}'.")
     st.rerun()
+
+
+def _usual_diet(store: Store, client: ClientRecord) -> None:
+    with st.expander(f"Usual diet ({len(client.usual_diet)} item(s)): plans stay close to it"):
+        if client.usual_diet:
+            st.dataframe(pd.DataFrame([u.model_dump() for u in client.usual_diet]), hide_index=True, width="stretch")
+        upload = st.file_uploader("Replace with a CSV (food_id, grams per day, optional meal, day)", type=["csv"],
+                                  key=f"client_{client.id}_usual_upload")
+        c1, c2 = st.columns(2)
+        if upload is not None and c1.button("Use this usual diet", key=f"client_{client.id}_usual_save"):
+            try:
+                items = parse_usual_diet_csv(upload.getvalue().decode("utf-8"), source=upload.name)
+                store.update_client(client.id, usual_diet=items)  # type: ignore[arg-type]
+            except (ValidationError, CofactorError, ValueError) as exc:
+                st.error(f"Not saved: {_error_text(exc)}")
+                return
+            state.flash(f"Usual diet of {client.name}: {len(items)} item(s).")
+            st.rerun()
+        if client.usual_diet and c2.button("Clear the usual diet", key=f"client_{client.id}_usual_clear"):
+            store.update_client(client.id, usual_diet=())  # type: ignore[arg-type]
+            st.rerun()
 
 
 def _remove_client(store: Store, client: ClientRecord) -> None:
@@ -154,11 +184,15 @@ def _plan_now(store: Store, client: ClientRecord) -> None:
         week = c1.date_input("Week starting", value=next_monday(), key=f"client_{client.id}_plan_week")
         days = c2.number_input("Days", min_value=1, max_value=14, value=int(client.plan_defaults.get("days", 7)),
                                key=f"client_{client.id}_plan_days")
+        latest = store.latest_plan(client)
+        like_last = st.checkbox(f"Stay close to the latest saved plan (#{latest.id}, week {latest.week_start})",
+                                key=f"client_{client.id}_like_last") if latest else False
         if st.button("Plan and save as draft", key=f"client_{client.id}_plan_now"):
             try:
                 with st.spinner("Planning…"):
                     plan, plan_id = plan_for_client(store, client.id, week, save=True,  # type: ignore[arg-type]
-                                                    foods=catalogue.foods_for_planning(), days=int(days))
+                                                    foods=catalogue.foods_for_planning(), days=int(days),
+                                                    template_plan_id=latest.id if like_last and latest else None)
             except (ValidationError, CofactorError, ValueError) as exc:
                 st.error(f"Could not plan: {_error_text(exc)}")
                 return
@@ -202,10 +236,24 @@ def _history(store: Store, client: ClientRecord) -> None:
     c3.download_button("Download Excel", lambda: plan_to_excel_bytes(plan, catalogue.shipped_foods(), **who),
                        file_name=f"{stem}.xlsx", key=f"plan_{plan_id}_xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    _compare(store, records, plan_id)
     with st.expander("Preview", expanded=False):
         st.dataframe(week_grid(plan, record.week_start), width="stretch")
         st.dataframe(nutrient_table_display(plan), hide_index=True, width="stretch")
         st.caption(rule_statement(plan))
+
+
+def _compare(store: Store, records: list, plan_id: int) -> None:
+    others = [r for r in records if r.id != plan_id]
+    if not others:
+        return
+    with st.expander("Compare with another saved plan"):
+        labels = {r.id: f"#{r.id} — week {r.week_start} v{r.version} ({r.status})" for r in others}
+        other = st.selectbox("Earlier plan", list(labels), format_func=labels.get, key=f"plan_{plan_id}_compare")
+        diff = compare_plans(store.get_plan(other), store.get_plan(plan_id))
+        st.text(f"From #{other} to #{plan_id}:\n{diff.summary()}")
+        if diff.items:
+            st.dataframe(diff.items_frame(), hide_index=True, width="stretch")
 
 
 def render() -> None:
@@ -233,9 +281,11 @@ def render() -> None:
         return
     tab_plans, tab_profile = st.tabs(["📋 Plans", "👤 Profile"])
     with tab_plans:
+        _history(store, client)
+        st.divider()
         _save_current_plan(store, client)
         _plan_now(store, client)
-        _history(store, client)
     with tab_profile:
         _client_form(store, client)
+        _usual_diet(store, client)
         _remove_client(store, client)

@@ -22,7 +22,8 @@ from ui import (
     supplements_panel,
 )
 
-TABS = ["📅 Your plan", "🎯 Targets", "🥦 Food choices", "💊 Supplements", "💾 Save & restore"]
+TABS = [":material/calendar_month: Your plan", ":material/target: Targets", ":material/nutrition: Food choices",
+        ":material/medication: Supplements", ":material/save: Save & restore"]
 
 
 def _magnesium_rda(profile: Profile | None) -> float | None:

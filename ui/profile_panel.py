@@ -58,7 +58,7 @@ def render_profile() -> Profile | None:
                    help="Sets the DRI life-stage row used for the targets.")
     state.seed(AGE, float(DEFAULT_PROFILE.age))
     state.seed(ACTIVITY, DEFAULT_PROFILE.activity)
-    age = st.number_input("Age (years)", min_value=1.0, max_value=120.0, step=1.0, key=AGE,
+    age = st.number_input("Age (years)", min_value=1.0, max_value=120.0, step=1.0, format="%.0f", key=AGE,
                           help="DRI tables change at ages 4, 9, 14, 19, 31, 51 and 71.")
     stage = "none"
     if sex == "female":

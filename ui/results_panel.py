@@ -24,7 +24,7 @@ STATUS_TEXT = {
 
 def disclaimer() -> None:
     """The decision-support notice shown wherever plans are shown."""
-    st.info(DISCLAIMER, icon="⚕️")
+    st.info(DISCLAIMER, icon=":material/health_and_safety:")
 
 
 def apply_fix(request: PlanRequest, fix: Fix) -> PlanRequest:
@@ -183,10 +183,12 @@ def render_results(plan: Plan | None) -> None:
         render_explanation(plan)
         return
     if plan.explanation is not None:
-        with st.expander("Notes from the optimizer"):
+        with st.expander("What the optimizer could not fully meet"):
             render_explanation(plan, key_prefix="fix_partial")
-    for note in plan.notes:
-        st.caption(f"ℹ️ {note}")
+    if plan.notes:
+        with st.expander(f"Notes from the optimizer ({len(plan.notes)})"):
+            for note in plan.notes:
+                st.caption(note)
     render_grid(plan)
     render_supplement_schedule(plan)
     render_coverage(plan)

@@ -27,8 +27,9 @@ def day_label(day: int) -> str:
 
 
 def item_label(row: Mapping) -> str:
-    """One plan item for pickers: 'Day 1 · breakfast · Oats (1 × cup, 81 g)'."""
-    return f"{day_label(row['day'])} · {row['meal']} · {row['food']} ({portion_text(row.get('portions'), row.get('portion_name'), row['grams'])})"
+    """One plan item for pickers: 'Day 1 · breakfast · Oats — 1 × cup (81 g)'."""
+    amount = portion_text(row.get("portions"), row.get("portion_name"), row["grams"])
+    return f"{day_label(row['day'])} · {row['meal']} · {row['food']} — {amount}"
 
 
 def week_grid(plan: Plan) -> pd.DataFrame:
@@ -38,7 +39,7 @@ def week_grid(plan: Plan) -> pd.DataFrame:
     days = [day_label(d) for d in range(1, plan.request.days + 1)]
     grid = pd.DataFrame("", index=pd.Index(days, name="day"), columns=meals, dtype=object)
     for (day, meal), group in items.groupby(["day", "meal"], sort=False):
-        lines = [f"{r.food} — {portion_text(r.portions, r.portion_name, r.grams)}" + (" 🔒" if r.locked else "")
+        lines = [f"{r.food} — {portion_text(r.portions, r.portion_name, r.grams)}" + (" [locked]" if r.locked else "")
                  for r in group.itertuples()]
         if meal in grid.columns:
             grid.loc[day_label(day), meal] = "\n".join(lines)

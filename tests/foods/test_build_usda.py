@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import math
+import os
 import zipfile
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from foods.build_usda import (FOODS_FILE, PORTIONS_FILE, PROVENANCE_FILE, SR_GRO
                               main, portion_label)
 from foods.errors import FoodDataError
 
-JAR = Path("/work/shared/data/usda_sr24.jar")
+JAR = Path(os.environ.get("COFACTOR_SR24_JAR", Path(__file__).resolve().parents[3] / "shared/data/usda_sr24.jar"))
 needs_jar = pytest.mark.skipif(not JAR.exists(), reason="raw SR24 jar not available (only needed to rebuild)")
 
 SUBSET = ["01079", "11468", "12014", "15086", "42204"]

@@ -67,6 +67,15 @@ def pattern(name: str, group: str = "") -> str:
     ("Tofu, firm, prepared with calcium sulfate and magnesium chloride (nigari)", LEGUMES, "vegan"),
     ("Fast foods, potato, french fried in vegetable oil", "Fast Foods", "omnivore"),
     ("Seal, bearded (Oogruk), meat, dried (Alaska Native)", "American Indian/Alaska Native Foods", "omnivore"),
+    ("Candies, jellybeans", "Sweets", "omnivore"),  # gelatin
+    ("Ensure plus, liquid nutrition", "Beverages", "vegetarian"),  # milk protein
+    ("Coffee, dry, powder, with whitener, reduced calorie", "Beverages", "vegetarian"),
+    ("Sandwich spread, with chopped pickle, regular, unspecified oils", "Fats and Oils", "vegetarian"),
+    ("Sauce, sofrito, prepared from recipe", "Soups, Sauces, and Gravies", "omnivore"),  # cured ham
+    ("Falafel, home-prepared", LEGUMES, "vegetarian"),  # recipe unknown: not assumed vegan
+    ("Alcoholic beverage, wine, table, red", "Beverages", "vegetarian"),  # fining agents
+    ("Snacks, rice cakes, brown rice, plain", "Sweets", "vegan"),
+    ("Coffee, brewed from grounds, prepared with tap water", "Beverages", "vegan"),
 ])
 def test_diet_pattern_of_tricky_names(name: str, group: str, expected: str) -> None:
     assert pattern(name, group) == expected

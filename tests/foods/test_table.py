@@ -285,3 +285,25 @@ def test_labels_and_units_with_fallbacks() -> None:
     copy = nutrient_registry()
     copy.loc["magnesium_mg", "label"] = "changed"  # callers get a copy
     assert nutrient_label("magnesium_mg") == "Magnesium"
+
+
+def test_from_frame_index_ids_notes_and_tag_implications() -> None:
+    frame = pd.DataFrame({"name": ["Oat drink", "Mystery"], "x_units": [1.0, 2.0], "notes": ["homemade", ""],
+                          "vegan": [True, None]}, index=["oat", "mys"])
+    custom = FoodTable.from_frame(frame)
+    assert custom.frame.index.tolist() == ["oat", "mys"]
+    assert custom.nutrient_columns == ["x_units"]  # the notes column is carried along, not a nutrient
+    assert custom["oat"]["vegetarian"] and custom["oat"]["pescatarian"]  # vegan implies the others
+    with pytest.raises(FoodDataError, match="no 'food_id' column or index"):
+        FoodTable.from_frame(pd.DataFrame({"name": ["A"], "x_units": [1.0]}))
+
+
+def test_from_frame_with_a_portions_table() -> None:
+    frame = pd.DataFrame({"food_id": ["a"], "name": ["Thing"], "x_units": [1.0]})
+    portions = pd.DataFrame({"food_id": ["a", "a"], "portion": ["cup", "tbsp"], "amount": [1, 1], "grams": [240, 15]})
+    custom = FoodTable.from_frame(frame, portions=portions)
+    assert custom.portion_for("a") == ("cup", 240.0)
+    assert custom.portions["grams"].dtype == np.float64
+    with pytest.raises(FoodDataError, match="portion for unknown food id 'b'") as info:
+        FoodTable.from_frame(frame, portions=portions.assign(food_id=["a", "b"]), source="download")
+    assert info.value.row == 3 and info.value.column == "food_id"

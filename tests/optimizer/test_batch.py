@@ -118,10 +118,21 @@ def test_slug():
     assert slug("Ann O'Neil") == "ann-o-neil" and slug("***") == "client"
 
 
-def test_dask_local_cluster():
+def test_dask_local_cluster(tmp_path, capsys):
     distributed = pytest.importorskip("distributed")
+    from optimizer.cli_dietitian import main
+    from optimizer.profile import Profile
+    from optimizer.storage import Store
+
+    db = str(tmp_path / "dask.sqlite3")
+    Store(db).add_client(name="Saved Sam", profile=Profile(sex="male", age=45), plan_defaults=QUICK)
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
                                   host="127.0.0.1") as cluster, distributed.Client(cluster) as client:
         assert client.scheduler.address.startswith("tcp://127.0.0.1:")
         result = plan_batch(_jobs(), executor=client.get_executor())
+        code = main(["batch", "--saved-clients", "--week", "2026-11-30", "--out", str(tmp_path / "out"), "--no-pdf",
+                     "--scheduler", cluster.scheduler_address, "--db", db])
     _check(result)
+    out = capsys.readouterr()
+    assert code == 0 and "1 client(s): 1 planned" in out.out and "Dask at tcp://127.0.0.1:" in out.err
+    assert (tmp_path / "out" / "saved-sam.csv").exists()

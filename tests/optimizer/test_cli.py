@@ -172,3 +172,17 @@ def test_other_modules_can_add_subcommands(monkeypatch, capsys):
     assert "hello" in build_parser().format_help()
     assert main(["hello", "--name", "cofactor"]) == 0
     assert "hello cofactor" in capsys.readouterr().out
+
+
+def test_main_plan_command_delegates_to_saved_clients(capsys, tmp_path):
+    from optimizer.cli import main
+
+    db = str(tmp_path / "store.sqlite3")
+    assert main(["client", "add", "Ada", "--sex", "female", "--age", "45", "--db", db]) == 0
+    capsys.readouterr()
+    # --client without --week is bad input, said plainly
+    assert main(["plan", "--client", "Ada", "--db", db]) == 2
+    assert "--week" in capsys.readouterr().err
+    # neither a request file nor a client
+    assert main(["plan"]) == 2
+    assert "request file" in capsys.readouterr().err

@@ -161,3 +161,85 @@ def test_saved_plan_round_trips_through_export_json(db, tmp_path):
     from optimizer.export import plan_from_json
 
     assert plan_from_json((tmp_path / "p.json").read_text()) == make_plan()
+
+
+def test_price_list_prices_a_client_plan(capsys, db, tmp_path):
+    add_quick_client(db)
+    prices = tmp_path / "clinic.csv"
+    # 0.01 per 100 g: too cheap to change what the plan chooses
+    prices.write_text("food_id,price,grams,currency\n03302,0.04,400,EUR\n", encoding="utf-8")
+    code, out, _ = run(capsys, "price-list", "add", "Clinic", str(prices), "--db", db)
+    assert code == 0 and "Saved price list 'Clinic'" in out
+    code, out, _ = run(capsys, "price-list", "list", "--db", db)
+    assert "Clinic" in out and "1 food(s)" in out
+    code, _, err = run(capsys, "price-list", "add", "Clinic", str(prices), "--db", db)
+    assert code == 2 and "already exists" in err
+    code, out, _ = run(capsys, "client", "plan", "Alice Example", "--week", WEEK, "--save", "--price-list", "Clinic",
+                       "--db", db)
+    assert code == 0
+    plan = Store(db).get_plan(1)
+    priced = [r for r in plan.item_rows if r.cost is not None]
+    assert priced and {r.food_id for r in priced} == {"03302"}
+    assert all(r.cost == pytest.approx(r.grams / 100 * 0.01) for r in priced)
+    code, _, err = run(capsys, "client", "plan", "Alice Example", "--week", WEEK, "--price-list", "Nope", "--db", db)
+    assert code == 2 and "No price list 'Nope'" in err
+
+
+def test_next_week_like_the_last_and_compare(capsys, db):
+    add_quick_client(db)
+    code, _, _ = run(capsys, "client", "plan", "Alice Example", "--week", WEEK, "--save", "--db", db)
+    assert code == 0
+    code, out, _ = run(capsys, "client", "plan", "Alice Example", "--week", "2026-12-07", "--save", "--like-last",
+                       "--db", db)
+    assert code == 0 and "Saved as plan 2" in out
+    store = Store(db)
+    first, second = store.get_plan(1), store.get_plan(2)
+    assert second.request.objective == "minimal_change"
+    assert {(u.food_id, u.meal) for u in second.request.usual_diet} == {(r.food_id, r.meal) for r in first.item_rows}
+    code, out, _ = run(capsys, "plans", "--compare", "1", "2", "--db", db)
+    assert code == 0 and "Plan 1 -> plan 2" in out and "average magnesium_mg" in out
+    other = Store(db).add_client(name="Other", profile=Profile(sex="male", age=50), plan_defaults=QUICK)
+    code, _, err = run(capsys, "client", "plan", other.name, "--week", WEEK, "--like-plan", "1", "--db", db)
+    assert code == 2 and "another client" in err
+    code, _, err = run(capsys, "client", "plan", other.name, "--week", WEEK, "--like-last", "--db", db)
+    assert code == 2 and "no saved plan yet" in err
+
+
+def test_main_plan_command_can_delegate_with_client_week_save(capsys, db):
+    """How optimizer/cli.py's `plan` accepts --client/--week/--save: reuse the options, delegate to cmd_client_plan."""
+    import argparse
+
+    from optimizer.cli_dietitian import add_client_plan_options, cmd_client_plan
+
+    parser = argparse.ArgumentParser(prog="cofactor")
+    p = parser.add_subparsers(dest="command").add_parser("plan")
+    p.add_argument("request", nargs="?")
+    p.add_argument("--solver", choices=("highs", "cbc"))
+    p.add_argument("--time-limit", type=float)
+    p.add_argument("--out")
+    p.add_argument("--client")
+    add_client_plan_options(p, week_required=False, solver_options=False, db_option=True)
+    add_quick_client(db)
+    args = parser.parse_args(["plan", "--client", "Alice Example", "--week", WEEK, "--save", "--db", db])
+    assert cmd_client_plan(args) == 0
+    assert "Saved as plan 1" in capsys.readouterr().out
+    args = parser.parse_args(["plan", "--client", "Alice Example", "--db", db])
+    assert cmd_client_plan(args) == 2 and "--week YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_usual_diet_from_csv(capsys, db, tmp_path):
+    usual = tmp_path / "usual.csv"
+    usual.write_text("food_id,grams,meal\n08120,234,breakfast\n12061,28\n", encoding="utf-8")
+    code, _, err = run(capsys, "client", "add", "Lee", "--sex", "male", "--age", "35", "--usual-diet", str(usual),
+                       "--db", db)
+    assert code == 0, err
+    client = Store(db).get_client("Lee")
+    assert [(u.food_id, u.grams, u.meal) for u in client.usual_diet] == [("08120", 234.0, "breakfast"), ("12061", 28.0, None)]
+    assert client.to_request().objective == "minimal_change"
+    code, out, _ = run(capsys, "client", "show", "Lee", "--db", db)
+    assert "usual diet: 2 item(s)" in out
+    usual.write_text("food_id,grams\n08120,lots\n", encoding="utf-8")
+    code, _, err = run(capsys, "client", "edit", "Lee", "--usual-diet", str(usual), "--db", db)
+    assert code == 2 and "row 2, column 'grams'" in err
+    code, _, _ = run(capsys, "client", "edit", "Lee", "--usual-diet", "", "--db", db)
+    assert code == 0 and Store(db).get_client("Lee").usual_diet == ()

@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
+from foods.errors import PriceListError
 from optimizer.migrations import LATEST_VERSION, migrate, schema_version
 from optimizer.plan import AppliedTarget, Plan, PlanItem, SupplementDose
 from optimizer.profile import Profile
@@ -147,8 +148,32 @@ def test_exception_mid_transaction_rolls_back(store):
     assert store.get_plan(kept) == make_plan()
 
 
+def _die_mid_write(path: str) -> None:
+    import os
+
+    store = Store(path)
+    with store.transaction() as conn:
+        conn.execute("DELETE FROM plans")
+        conn.execute("UPDATE clients SET notes = 'half-written'")
+        os._exit(3)  # the process dies before COMMIT (as in a crash or a killed solver run)
+
+
+def test_process_killed_mid_write_loses_nothing(store):
+    add_alice(store)
+    kept = store.save_plan("Alice Example", make_plan(), "2026-11-30")
+    proc = multiprocessing.get_context("fork").Process(target=_die_mid_write, args=(str(store.path),))
+    proc.start()
+    proc.join()
+    assert proc.exitcode == 3
+    assert [r.id for r in store.list_plans()] == [kept] and store.get_plan(kept) == make_plan()
+    assert store.get_client("Alice Example").notes == "likes oats"
+    assert store.integrity_check() == "ok"
+    assert store.save_plan("Alice Example", make_plan(), "2026-11-30") == kept + 1  # the store is writable again
+
+
 def test_price_lists(store):
     csv_text = "food_id,price,quantity,unit\n08120,2.50,1,lb\n"
+    assert store.list_price_lists() == []
     pid = store.save_price_list("Corner shop", csv_text)
     assert store.get_price_list("Corner shop").csv_text == csv_text
     assert store.get_price_list(pid).to_frame()["food_id"].tolist() == ["08120"]
@@ -157,8 +182,13 @@ def test_price_lists(store):
     assert store.save_price_list("Corner shop", csv_text.replace("2.50", "3.00"), replace=True) == pid
     assert "3.00" in store.get_price_list("Corner shop").csv_text
     assert [p.name for p in store.list_price_lists()] == ["Corner shop"]
-    with pytest.raises(StorageError, match="food_id"):
+    prices = store.get_price_list("Corner shop").to_price_list()
+    assert prices.price_per_100g("08120") == pytest.approx(3.00 / 453.59237 * 100)
+    with pytest.raises(PriceListError, match="food_id"):
         store.save_price_list("Bad", "name,price\noats,1\n")
+    with pytest.raises(PriceListError, match="row 2, column 'price'"):
+        store.save_price_list("Bad", "food_id,price,quantity,unit\n08120,cheap,1,lb\n")
+    assert [p.name for p in store.list_price_lists()] == ["Corner shop"]
 
 
 def test_locations(tmp_path, monkeypatch):
@@ -238,3 +268,35 @@ def test_parallel_writers_do_not_corrupt(tmp_path):
         assert versions == list(range(1, 51))
     assert len({r.author_note for r in records}) == 100
     assert store.integrity_check() == "ok"
+
+
+def test_client_settings_must_make_a_valid_request(store):
+    with pytest.raises(ValidationError, match="do not make a valid plan request.*days"):
+        store.add_client(name="Ivy", profile=Profile(sex="female", age=30), plan_defaults={"days": 30})
+    add_alice(store)
+    with pytest.raises(ValidationError, match="do not make a valid plan request"):
+        store.update_client("Alice Example", plan_defaults={"vitamin_d_supplement_ug": 10, "vitamin_d_weekly_supplement_ug": 1250})
+    assert store.get_client("Alice Example").plan_defaults == {"vitamin_d_supplement_ug": 50}
+
+
+def _open_new(path: str, barrier) -> None:
+    barrier.wait()
+    store = Store(path)
+    assert store.schema_version == LATEST_VERSION
+
+
+def test_processes_creating_a_new_store_at_once(tmp_path):
+    path = str(tmp_path / "fresh.sqlite3")
+    ctx = multiprocessing.get_context("fork")
+    barrier = ctx.Barrier(4)
+    procs = [ctx.Process(target=_open_new, args=(path, barrier)) for _ in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join()
+    assert [p.exitcode for p in procs] == [0, 0, 0, 0]
+    store = Store(path)
+    assert store.schema_version == LATEST_VERSION and store.integrity_check() == "ok"
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()

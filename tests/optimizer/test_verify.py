@@ -61,8 +61,9 @@ def small_targets() -> Targets:
 
 
 def small_request(**update) -> PlanRequest:
-    base = dict(targets=small_targets(), days=2, meals=MEALS, meal_energy_shares=SHARES, candidates="all",
-                supplements=("d3_1000iu", "d3_2000iu", "mg_citrate_100mg"), max_days_per_food=2, min_foods_per_day=3)
+    base = {"targets": small_targets(), "days": 2, "meals": MEALS, "meal_energy_shares": SHARES, "candidates": "all",
+            "supplements": ("d3_1000iu", "d3_2000iu", "mg_citrate_100mg"), "max_days_per_food": 2,
+            "min_foods_per_day": 3}
     base.update(update)
     return PlanRequest(**base)
 
@@ -320,3 +321,63 @@ def test_tolerance_is_relative(table, catalogue) -> None:
     tampered = plan.model_copy(update={"total_rows": rows})
     assert not verify_plan(tampered, table, catalogue).passed
     assert verify_plan(tampered, table, catalogue, tolerance=1e-4).passed
+
+
+def test_unknown_values_are_flagged(table, catalogue) -> None:
+    from optimizer.verify import unknown_values
+
+    plan = make_plan(table, catalogue)
+    lines = unknown_values(plan, table)
+    # spinach has no vitamin D value: once on each day; nothing else is unknown
+    assert lines == ["day 1, evening, spinach (Spinach): unknown vitamin_d_ug counted as 0",
+                     "day 2, evening, spinach (Spinach): unknown vitamin_d_ug counted as 0"]
+    assert unknown_values(plan, table, nutrients=["protein_g"]) == []
+
+
+def test_must_include_and_locked_supplements(table, catalogue) -> None:
+    from optimizer.request import LockedSupplement, MustInclude
+
+    request = small_request(must_include=(MustInclude(food_id="almond", min_portions=1),),
+                            locked_supplements=(LockedSupplement(day=2, supplement_id="d3_1000iu", units=1),))
+    msgs = violations(make_plan(table, catalogue, request=request), table, catalogue)
+    assert named(msgs, "day 1", "almond", "must-include portions", "below the minimum 1")
+    assert not named(msgs, "day 2", "must-include")
+    assert named(msgs, "day 2, supplement d3_1000iu: locked units", "should be 1")
+
+
+def test_everyday_candidates_and_meal_fit(table, catalogue) -> None:
+    frame = table.frame.reset_index()
+    frame["everyday"] = frame["food_id"] != "salmon"
+    frame["meals"] = ["breakfast", "breakfast", "lunch;dinner", "lunch;dinner", "lunch;dinner", "breakfast;snack"]
+    tagged = foods.FoodTable.from_frame(frame)
+    meals = ("breakfast", "dinner")
+    items = [(d, "breakfast" if m == "morning" else "dinner", f, p) for d, m, f, p in GOOD_ITEMS]
+    request = small_request(candidates="everyday", meals=meals, meal_energy_shares=None)
+    msgs = violations(make_plan(tagged, catalogue, request=request, items=items), tagged, catalogue)
+    assert named(msgs, "day 2, dinner, salmon", "not an everyday food")
+    assert not named(msgs, "milk", "everyday")
+    # almonds are a breakfast/snack food: fine at breakfast; beans at breakfast would not be
+    moved = [*items, (1, "breakfast", "beans", 1)]
+    msgs = violations(make_plan(tagged, catalogue, request=request, items=moved), tagged, catalogue)
+    assert named(msgs, "day 1, breakfast, beans", "not eaten at breakfast")
+    # a food the user names (liked) may be used although it is not an everyday food
+    liked = small_request(candidates="everyday", meals=meals, meal_energy_shares=None, liked_foods=("salmon",))
+    msgs = verify_plan(make_plan(tagged, catalogue, request=liked, items=items), tagged, catalogue).violations
+    assert not named(msgs, "salmon")
+
+
+def test_weekly_product_label_maximum_is_per_week(table, catalogue) -> None:
+    from optimizer.request import ClinicianOverride
+
+    override = ClinicianOverride(clinician="Dr A", reason="deficiency", upper_limits={"vitamin_d_ug": 250})
+    request = small_request(days=2, supplements=("d3_50000iu_weekly", "mg_citrate_100mg"),
+                            clinician_override=override, rule=MagnesiumVitaminDRule(breakpoints=[(0, 0)]))
+    targets = small_targets().with_overrides({"vitamin_d_ug": {"max": 250}})
+    plan = make_plan(table, catalogue, request=request.model_copy(update={"targets": targets}),
+                     doses=[(1, "d3_50000iu_weekly", 1), (1, "mg_citrate_100mg", 1), (2, "mg_citrate_100mg", 1)])
+    # one 50,000 IU capsule counts 1250/7 = 178.6 µg on each day; one a week is within the label
+    assert verify_plan(plan, table, catalogue).violations == []
+    twice = make_plan(table, catalogue, request=request.model_copy(update={"targets": targets}),
+                      doses=[(1, "d3_50000iu_weekly", 2), (1, "mg_citrate_100mg", 1), (2, "mg_citrate_100mg", 1)])
+    msgs = violations(twice, table, catalogue)
+    assert named(msgs, "supplement d3_50000iu_weekly (weekly)", "above the maximum 1")

@@ -114,7 +114,7 @@ def test_lock_an_item_and_reoptimise_keeps_it(planned: AppTest):
     keep, drop = options[0], options[-1]
     row_keep = before.items.iloc[0]
     drop_food = before.items.iloc[-1]["food_id"]
-    assert keep.endswith(")") and str(row_keep["food"]) in keep
+    assert keep.startswith("Day 1 · ") and str(row_keep["food"]) in keep
     at.multiselect(key="edit_lock_items").set_value([keep])
     at.multiselect(key="edit_exclude").set_value([drop])
     click(at, "Re-optimise the rest")

@@ -39,15 +39,23 @@ def _open(browser, url: str, width: int, height: int):
 
 
 def _make_plan(page) -> None:
+    """Press the one button and wait for the outcome: the week grid, or the explanation of why there is none."""
     expect = _expect()
     page.get_by_role("button", name="Make my plan").click()
-    expect(page.locator("table.cf-grid")).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+    grid = page.locator("table.cf-grid")
+    outcome = grid.or_(page.get_by_text("No plan meets every target with these choices."))
+    expect(outcome.first).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+    if not grid.is_visible():
+        why = page.locator("[data-testid='stMarkdownContainer']").filter(has_text="Why").first.inner_text()
+        pytest.fail(f"The default request gave no plan: {why[:1500]}")
 
 
-def _pick_first_option(page, label: str) -> str:
-    widget = page.locator("[data-testid='stMultiSelect']").filter(has_text=label)
-    widget.locator("input").click()
-    option = page.get_by_role("option").first
+def _pick_first_option(page, label: str, starts_with: str) -> str:
+    """Open the multiselect labelled ``label`` and pick its first option that starts with ``starts_with``."""
+    box = page.get_by_role("combobox", name=label)
+    box.click()
+    box.press("ArrowDown")
+    option = page.get_by_role("option").filter(has_text=starts_with).first
     _expect()(option).to_be_visible()
     text = option.inner_text()
     option.click()
@@ -75,12 +83,12 @@ def test_week_in_one_click_lock_reoptimise_download_and_screenshot(browser, stre
         page.screenshot(path=str(SCREENSHOT))
         page.set_viewport_size({"width": 1280, "height": 900})
 
-        locked = _pick_first_option(page, "Keep these items (lock)")
-        food = locked.split(" · ")[2].rsplit(" (", 1)[0]
+        locked = _pick_first_option(page, "Keep these items (lock)", "Day 1 · ")
+        food = locked.split(" · ")[2].rsplit(" — ", 1)[0]
         page.get_by_role("button", name="Re-optimise the rest").click()
         expect(page.get_by_text("What changed", exact=True)).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
         expect(grid.get_by_text(food).first).to_be_visible()
-        expect(page.get_by_text("🔒").first).to_be_visible()  # locked items are marked in the grid
+        expect(grid.get_by_text("[locked]").first).to_be_visible()  # locked items are marked in the grid
 
         page.get_by_role("tab", name="Save & restore").click()
         button = page.get_by_role("button", name="Plan (CSV)")

@@ -99,3 +99,118 @@ def test_save_the_planners_plan_then_edit_profile(store):
     at.run()
     assert any("1 saved plan" in e.value for e in at.error)
     assert [c.name for c in store.list_clients()] == ["Bea"]
+
+
+# -- one real-browser run: open a saved plan in the Planner, save it again, export the PDF ---------------------
+UI_TIMEOUT_MS = 60_000
+
+
+@pytest.fixture(scope="module")
+def browser_store(tmp_path_factory):
+    """A store with one client and one saved plan; COFACTOR_DB points the Streamlit server at it."""
+    import os
+
+    path = tmp_path_factory.mktemp("clients_browser") / "browser.sqlite3"
+    old = os.environ.get("COFACTOR_DB")
+    os.environ["COFACTOR_DB"] = str(path)
+    store = Store(path)
+    client = store.add_client(name="Alice Example", profile=Profile(sex="female", age=40))
+    store.save_plan(client, make_plan(days=2), "2026-11-30", author_note="from the clinic")
+    yield store
+    if old is None:
+        os.environ.pop("COFACTOR_DB", None)
+    else:
+        os.environ["COFACTOR_DB"] = old
+
+
+@pytest.mark.browser
+def test_browser_save_reopen_export(browser_store, browser, streamlit_url, tmp_path):
+    import pypdf
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=UI_TIMEOUT_MS)
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(UI_TIMEOUT_MS)
+    try:
+        page.goto(streamlit_url, wait_until="domcontentloaded")
+        page.get_by_role("link", name="Clients").click()
+        expect(page.get_by_role("heading", name="Clients")).to_be_visible()
+        page.get_by_role("button", name="Open in the Planner").click()
+        expect(page.get_by_text("Opened: go to the Planner page").first).to_be_visible()
+
+        page.get_by_role("link", name="Planner").click()  # same session: the saved plan is the planner's plan
+        grid = page.locator("table.cf-grid")
+        expect(grid).to_be_visible()
+        expect(grid.get_by_text("Oats, cooked").first).to_be_visible()
+
+        page.get_by_role("link", name="Clients").click()
+        page.get_by_role("button", name="Save plan for this client").click()
+        expect(page.get_by_text("Saved plan 2 for Alice Example").first).to_be_visible()
+        versions = sorted(r.version for r in browser_store.list_plans("Alice Example"))
+        assert versions == [1, 2]
+        assert browser_store.get_plan(2).item_rows == browser_store.get_plan(1).item_rows
+
+        with page.expect_download() as info:
+            page.get_by_role("button", name="Download PDF").click()
+        target = tmp_path / "plan.pdf"
+        info.value.save_as(str(target))
+        text = " ".join(p.extract_text() for p in pypdf.PdfReader(target).pages)
+        assert "2-day plan for Alice Example" in text and "Oats, cooked" in text and "not medical advice" in text
+    finally:
+        context.close()
+
+
+def test_prescription_in_iu_shows_in_ug_and_survives_an_edit(store):
+    client = store.add_client(name="Ida", profile=Profile(sex="female", age=45),
+                              plan_defaults={"vitamin_d_supplement_iu": 2000})
+    at = run_page()
+    assert at.number_input(key=f"client_{client.id}_vitd").value == pytest.approx(50.0)
+    at.text_area(key=f"client_{client.id}_notes").input("edited")
+    at.button(key=f"client_{client.id}_save").click()
+    at.run()
+    saved = store.get_client("Ida")
+    assert saved.notes == "edited" and saved.to_request().vitamin_d_supplement_ug == pytest.approx(50.0)
+
+
+def test_compare_two_saved_versions(store):
+    client = store.add_client(name="Jo", profile=Profile(sex="female", age=40))
+    first = make_plan(days=2)
+    second = first.model_copy(update={"item_rows": [r for r in first.item_rows if r.food_id != "12061"]})
+    store.save_plan(client, first, "2026-11-30")
+    newest = store.save_plan(client, second, "2026-11-30")
+    at = run_page()
+    text = next(t.value for t in at.text if t.value.startswith("From #1 to #2"))
+    assert "0 item(s) added, 2 removed, 0 changed" in text and "Almonds" in text
+    assert at.selectbox(key=f"plan_{newest}_compare").value == 1
+
+
+def test_plan_a_week_from_the_page(store):
+    from tests.optimizer.test_batch import QUICK
+
+    client = store.add_client(name="Kim", profile=Profile(sex="male", age=60), plan_defaults=QUICK)
+    at = run_page()
+    at.button(key=f"client_{client.id}_plan_now").click()
+    at.run()
+    assert not at.exception, at.exception
+    (record,) = store.list_plans("Kim")
+    assert record.status == "draft" and record.has_solution
+    assert any(f"Planned and saved plan {record.id}" in s.value for s in at.success)
+    at.checkbox(key=f"client_{client.id}_like_last").check()
+    at.button(key=f"client_{client.id}_plan_now").click()
+    at.run()
+    latest = store.latest_plan("Kim")
+    assert latest.version == 2 and store.get_plan(latest.id).request.objective == "minimal_change"
+
+
+def test_usual_diet_is_shown(store):
+    from optimizer.request import UsualItem
+
+    client = store.add_client(name="Max", profile=Profile(sex="male", age=44),
+                              usual_diet=(UsualItem(food_id="08120", grams=234.0, meal="breakfast"),))
+    at = run_page()
+    table = next(d.value for d in at.dataframe if "food_id" in d.value.columns)
+    assert list(table["food_id"]) == ["08120"] and list(table["grams"]) == [234.0]
+    at.button(key=f"client_{client.id}_usual_clear").click()
+    at.run()
+    assert store.get_client("Max").usual_diet == ()
