@@ -19,17 +19,23 @@ if str(ROOT) not in sys.path:  # `streamlit run app.py` from a source checkout w
 
 from ui import planner_page  # noqa: E402
 
+ICON = ":material/restaurant_menu:"
+
 
 def _pages() -> list:
-    pages = [st.Page(planner_page.render, title="Planner", icon=":material/restaurant_menu:", url_path="planner", default=True)]
+    pages = [st.Page(planner_page.render, title="Planner", icon=ICON, url_path="planner", default=True)]
     if importlib.util.find_spec("ui.clients") is not None:
-        clients = importlib.import_module("ui.clients")
+        try:
+            clients = importlib.import_module("ui.clients")
+        except Exception as error:  # a broken optional page must not take the planner down
+            st.sidebar.warning(f"The Clients page could not be loaded: {error}")
+            return pages
         if callable(getattr(clients, "render", None)):
             pages.append(st.Page(clients.render, title="Clients", icon=":material/groups:", url_path="clients"))
     return pages
 
 
-st.set_page_config(page_title="Cofactor — magnesium keeps pace with vitamin D", page_icon=":material/restaurant_menu:", layout="wide",
+st.set_page_config(page_title="Cofactor — magnesium keeps pace with vitamin D", page_icon=ICON, layout="wide",
                    initial_sidebar_state="auto")
 pages = _pages()
 navigation = st.navigation(pages, position="sidebar" if len(pages) > 1 else "hidden")

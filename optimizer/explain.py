@@ -45,10 +45,11 @@ def _food_day_cap(spec: ModelSpec, food_id: str) -> float:
     food = spec.foods[food_id]
     _lo, hi = spec.food_bounds.get(food_id, (None, None))
     if spec.household:
-        per_item = min(spec.max_portions_per_item, math.floor(spec.max_item_grams / food.portion_grams + 1e-9)) * food.portion_grams
+        per_item = min(spec.portion_cap(food_id), math.floor(spec.max_item_grams / food.portion_grams + 1e-9)) * food.portion_grams
     else:
         per_item = spec.max_item_grams
-    cap = min(spec.max_food_grams_per_day, per_item * len(spec.meals_for[food_id]))
+    meals = 1 if spec.household else len(spec.meals_for[food_id])  # household: the portion cap is per day
+    cap = min(spec.max_food_grams_per_day, per_item * meals)
     return min(cap, hi) if hi is not None else cap
 
 
@@ -231,6 +232,12 @@ def suggest_fixes(request: PlanRequest, checks: list[PrecheckRow], shortfalls: l
     if any(s.target == "calcium_magnesium_ratio" for s in shortfalls):
         fixes.append(Fix(kind="other", description="Allow a higher calcium:magnesium ratio (up to 2.8) or turn the ratio off.",
                          request_update={"rule": request.rule.model_copy(update={"calcium_magnesium_ratio_max": 2.8})}))
+    if any(s.unit == "share of energy" for s in shortfalls):
+        shares = request.energy_shares()
+        mid = sum((lo + hi) / 2 for lo, hi in shares.values()) or 1.0
+        scaled = {m: (round(min(lo / mid, 1.0), 3), round(min(hi / mid, 1.0), 3)) for m, (lo, hi) in shares.items()}
+        fixes.append(Fix(kind="other", description=f"Use meal energy shares that can add up to 100 % for these meals: {scaled}.",
+                         request_update={"meal_energy_shares": scaled}))
     if any(s.nutrient == "max_days" for s in shortfalls):
         fixes.append(Fix(kind="other", description="Allow foods on more days (max_days_per_food=None).", request_update={"max_days_per_food": None}))
     short_nutrients = {c.nutrient for c in checks if not c.ok} | {s.nutrient for s in shortfalls}
@@ -250,8 +257,9 @@ def suggest_fixes(request: PlanRequest, checks: list[PrecheckRow], shortfalls: l
 
 
 def explain_infeasible(request: PlanRequest, spec: ModelSpec, targets: Targets, options: SolveOptions,
-                       result: SolveResult | None = None) -> Explanation:
-    """The full explanation for a request with no plan: precheck, priority relaxation, fixes."""
+                       result: SolveResult | None = None, notes: list[str] | None = None) -> Explanation:
+    """The full explanation for a request with no plan: precheck, priority relaxation, fixes. ``notes``: the
+    plan's notes; those about foods left out (no price in cost mode) are repeated in the summary."""
     fixed_d = spec.dose_daily_ug if spec.vitamin_d_mode == "daily" else ((spec.dose_weekly_ug or 0.0) / 7.0 if spec.vitamin_d_mode == "weekly" else 0.0)
     checks = precheck(spec, targets, request.rule.extra_magnesium_mg(float(fixed_d or 0.0)))
     shortfalls, nearest, relaxed = priority_relaxation(spec, options)
@@ -271,8 +279,19 @@ def explain_infeasible(request: PlanRequest, spec: ModelSpec, targets: Targets, 
                    "diet pattern, locked items, prescribed doses) contradict each other.")
     else:
         summary = "The plan could not be solved as stated, but a plan meeting every target exists with relaxed settings; try again."
-    return Explanation(summary=summary, precheck=checks, shortfalls=shortfalls, fixes=suggest_fixes(request, checks, shortfalls),
-                       nearest_plan_items=nearest)
+    fixes = suggest_fixes(request, checks, shortfalls)
+    unpriced = [n for n in notes or [] if "no price" in n]
+    if unpriced:
+        summary += " Note: " + " ".join(unpriced)
+        fixes.insert(0, Fix(kind="other", description="Add prices (FoodTable.with_prices(foods.example_prices()) or your own "
+                                                      "price list) or use objective='food_first'.",
+                            request_update={"objective": "food_first"}))
+    if any(c.required_max is not None and c.possible_min > c.required_max + 1e-9 and c.target != "vitamin_d_supplement_ug"
+           for c in checks):
+        fixes.append(Fix(kind="other", description="Only a clinician may raise a safety upper limit: "
+                                                   "clinician_override=ClinicianOverride(clinician=..., reason=..., upper_limits={...}).",
+                         request_update={}))
+    return Explanation(summary=summary, precheck=checks, shortfalls=shortfalls, fixes=fixes, nearest_plan_items=nearest)
 
 
 def failed_verification(verification: Verification) -> Explanation:

@@ -18,7 +18,6 @@ Formulation (see docs/optimizer.md):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 from typing import Literal
 
 import pulp
@@ -26,6 +25,7 @@ import pulp
 from optimizer.model_spec import (  # noqa: F401 - re-exported: the model's data types live in model_spec
     CONTINUOUS_USED_GRAMS,
     MAX_PORTIONS_PER_ITEM,
+    BuiltModel,
     DoseVar,
     FoodData,
     ItemVar,
@@ -36,34 +36,12 @@ from optimizer.model_spec import (  # noqa: F401 - re-exported: the model's data
     ascii_id,
     map_items,
     map_supplements,
+    slack_values,
 )
 from optimizer.targets import Target
 
 Purpose = Literal["plan", "relax"]
 RELAX_WEIGHTS: dict[str, float] = {"normal": 1000.0, "low": 1.0}
-
-
-@dataclass
-class BuiltModel:
-    problem: pulp.LpProblem
-    spec: ModelSpec
-    items: dict[str, ItemVar]
-    doses: dict[str, DoseVar]
-    rows: dict[str, RowInfo]
-    slacks: dict[str, str] = field(default_factory=dict)  # slack variable name -> row name
-    is_mip: bool = False
-    variables: dict[str, pulp.LpVariable] = field(default_factory=dict)
-    constraint_names: list[str] = field(default_factory=list)
-
-    def set_initial_values(self, values: dict[str, float]) -> int:
-        """Warm start: give variables initial values by name (others 0). Returns how many were set."""
-        n = 0
-        for name, var in self.variables.items():
-            v = values.get(name)
-            if v is not None:
-                var.setInitialValue(v)
-                n += 1
-        return n
 
 
 def _expr(pairs: list[tuple[pulp.LpVariable, float]] | dict) -> pulp.LpAffineExpression:
@@ -145,7 +123,7 @@ class _Builder:
                 lo_b, hi_b = s.food_bounds.get(f, (None, None))
                 cap_day = min(s.max_food_grams_per_day, hi_b if hi_b is not None else math.inf)
                 if s.household:  # at most max_portions_per_item portions of one food a day, over all meals
-                    cap_day = min(cap_day, s.max_portions_per_item * gpu)
+                    cap_day = min(cap_day, s.portion_cap(f) * gpu)
                 for m in s.meals_for[f]:
                     name = f"x_d{d}_{ascii_id(m)}_{ascii_id(f)}"
                     if (d, m, f) in locked:
@@ -154,7 +132,7 @@ class _Builder:
                         self.items[name] = ItemVar(d, m, f, gpu, locked=True)
                     else:
                         cap = min(s.max_item_grams, cap_day)
-                        hi = min(float(s.max_portions_per_item), math.floor(cap / gpu + 1e-9)) if s.household else cap
+                        hi = min(float(s.portion_cap(f)), math.floor(cap / gpu + 1e-9)) if s.household else cap
                         if hi <= 0:
                             continue
                         v = self.var(name, 0.0, hi, integer=s.household)
@@ -164,7 +142,7 @@ class _Builder:
             lo_b, hi_b = s.food_bounds.get(f, (None, None))
             cap_day = min(s.max_food_grams_per_day, hi_b if hi_b is not None else math.inf)
             if s.household:
-                cap_day = min(cap_day, s.max_portions_per_item * s.foods[f].portion_grams)
+                cap_day = min(cap_day, s.portion_cap(f) * s.foods[f].portion_grams)
             fixed = sum(self.vars[v.name].lowBound * g for v, g in pairs if self.items[v.name].locked)
             if len(pairs) > 1:
                 g = self.var(f"g_d{d}_{ascii_id(f)}", 0.0, max(cap_day, fixed))
@@ -266,14 +244,21 @@ class _Builder:
         """One total per day and nutrient, defined by an equality row (foods + supplements)."""
         s = self.spec
         totals = {}
+        needed = self._needed_nutrients()
+        by_day: dict[int, list[tuple[str, pulp.LpAffineExpression]]] = {}
+        for (d, f), expr in self.day_grams.items():
+            by_day.setdefault(d, []).append((f, expr))
         for d in s.day_list():
-            for n in self._needed_nutrients():
-                pairs: dict[pulp.LpVariable, float] = {}
-                for f, food in s.foods.items():
-                    c = food.nutrients.get(n, 0.0)
-                    if c and (d, f) in self.day_grams:
-                        for v, g in self.day_grams[(d, f)].items():
-                            pairs[v] = pairs.get(v, 0.0) + c * g / 100.0
+            rows: dict[str, dict[pulp.LpVariable, float]] = {n: {} for n in needed}
+            for f, expr in by_day.get(d, []):
+                for n, c in s.foods[f].nutrients.items():
+                    row = rows.get(n)
+                    if row is None or not c:
+                        continue
+                    for v, g in expr.items():
+                        row[v] = row.get(v, 0.0) + c * g / 100.0
+            for n in needed:
+                pairs = rows[n]
                 if n == "vitamin_d_ug":
                     for v, c in self.vitamin_d_dose_pairs(d):
                         pairs[v] = pairs.get(v, 0.0) + c
@@ -637,8 +622,3 @@ def relax_integrality(built: BuiltModel) -> None:
     for v in built.problem.variables():
         v.cat = pulp.LpContinuous
     built.is_mip = False
-
-
-def slack_values(built: BuiltModel, values: dict[str, float]) -> dict[str, float]:
-    """Row name -> slack used (relax models), for slacks above a tiny tolerance."""
-    return {row: values.get(sv, 0.0) for sv, row in built.slacks.items() if values.get(sv, 0.0) > 1e-6}

@@ -17,6 +17,7 @@ from optimizer.targets import Target
 
 Priority = Literal["mandatory", "normal", "low"]
 MAX_PORTIONS_PER_ITEM = 3
+LARGE_PORTION_GRAMS = 60.0  # household portions above this count one fewer per item (portion_cap)
 CONTINUOUS_USED_GRAMS = 10.0  # a food "counts" on a day from 10 g in continuous plans (variety rules)
 
 
@@ -83,6 +84,12 @@ class ModelSpec:
     group_max_exempt: frozenset[str] = frozenset()  # groups the per-meal/day group limits skip (vegetables, fruit)
     fixed_doses: dict[str, int] = field(default_factory=dict)  # daily regimen fixed in advance: product -> units/day
 
+    def portion_cap(self, food_id: str) -> int:
+        """Most household portions of one food per item and per day: ``max_portions_per_item`` for small portions
+        (up to 60 g: slices, ounces, tablespoons), one fewer for larger ones (a cup, a medium potato), at least 1."""
+        grams = self.foods[food_id].portion_grams
+        return max(1, self.max_portions_per_item - (1 if grams > LARGE_PORTION_GRAMS else 0))
+
     def day_list(self) -> range:
         return range(1, self.days + 1)
 
@@ -132,6 +139,30 @@ class RowInfo:
     day: int | None = None
     days_in_row: int = 1
     unit_scale: float = 1.0  # row value per nutrient unit (energy % rows: kcal per unit)
+
+
+
+@dataclass
+class BuiltModel:
+    problem: Any  # pulp.LpProblem
+    spec: ModelSpec
+    items: dict[str, ItemVar]
+    doses: dict[str, DoseVar]
+    rows: dict[str, RowInfo]
+    slacks: dict[str, str] = field(default_factory=dict)  # slack variable name -> row name
+    is_mip: bool = False
+    variables: dict[str, Any] = field(default_factory=dict)  # name -> pulp.LpVariable
+    constraint_names: list[str] = field(default_factory=list)
+
+    def set_initial_values(self, values: dict[str, float]) -> int:
+        """Warm start: give variables initial values by name (others 0). Returns how many were set."""
+        n = 0
+        for name, var in self.variables.items():
+            v = values.get(name)
+            if v is not None:
+                var.setInitialValue(v)
+                n += 1
+        return n
 
 
 
@@ -191,3 +222,7 @@ def map_supplements(built: Any, values: dict[str, float]) -> list[SupplementDose
     out.sort(key=lambda r: (r.day, r.supplement_id))
     return out
 
+
+def slack_values(built: BuiltModel, values: dict[str, float]) -> dict[str, float]:
+    """Row name -> slack used (relax models), for slacks above a tiny tolerance."""
+    return {row: values.get(sv, 0.0) for sv, row in built.slacks.items() if values.get(sv, 0.0) > 1e-6}

@@ -151,6 +151,7 @@ class Verification(BaseModel):
 
     passed: bool
     violations: list[str] = Field(default_factory=list)
+    warnings: list[str] = Field(default_factory=list, description="e.g. unknown nutrient values counted as 0")
     checked: int = 0
     tolerance: float = 1e-6
 

@@ -9,7 +9,6 @@ integer model runs on that pool, warm-started from a rounded LP week (see docs/o
 from __future__ import annotations
 
 import math
-import sys
 import time
 from dataclasses import replace
 from typing import Any
@@ -28,7 +27,6 @@ from optimizer.model import (
     FoodData,
     ModelSpec,
     SupplementData,
-    ascii_id,
     build_model,
     map_items,
     map_supplements,
@@ -37,6 +35,7 @@ from optimizer.model import (
 from optimizer.plan import AppliedTarget, Plan
 from optimizer.request import PlanRequest
 from optimizer.solver import SolveOptions, SolveResult, solve
+from optimizer.strategies import compose_week, improve_week, solve_in_two_stages
 from optimizer.targets import Target, Targets, targets_for
 from optimizer.verify import compute_totals, verify_plan
 
@@ -44,7 +43,6 @@ LP_POOL_TRIGGER = 400  # continuous plans with more candidates are solved in two
 POOL_TRIGGER = 45  # integer plans with more candidates than this are solved on an LP-chosen pool
 POOL_ROUNDS = 8  # daily LPs, each without the foods earlier rounds used
 POOL_TARGET = 60  # stop the LP rounds once the pool has this many foods
-IMPROVE_LIMIT_S = 2.0  # seconds the week model may spend improving a composed week
 GROUP_MAX_FOODS_PER_DAY = 2
 GROUP_MIN_PORTIONS: dict[str, float] = {"Vegetables and Vegetable Products": 2.0, "Fruits and Fruit Juices": 1.0}
 DEFAULT_WEIGHTS: dict[str, dict[str, float]] = {
@@ -244,24 +242,32 @@ def _forced_foods(request: PlanRequest) -> set[str]:
             | {i.food_id for i in request.usual_diet} | set(request.liked_foods) | set(request.food_bounds))
 
 
-def choose_pool(spec: ModelSpec, request: PlanRequest, options: SolveOptions) -> tuple[list[str], dict[tuple[str, str], float]]:
+def choose_pool(spec: ModelSpec, request: PlanRequest, options: SolveOptions
+                ) -> tuple[list[str], dict[tuple[str, str], float], dict[str, tuple[str, ...]]]:
     """Foods for the integer model: those used by continuous LPs over all candidates, round after round
-    (each round without the foods earlier rounds used), plus every food the request names.
-    Returns the pool and the first LP's grams per (meal, food_id) (for the warm start)."""
-    lp_spec = replace(spec, household=False, max_days_per_food=None, min_foods_per_day=None, group_max_foods_per_day=None)
-    if spec.symmetric_days:
-        lp_spec = replace(lp_spec, days=1)
+    (each round without the foods earlier rounds used; when that leaves too few foods, without only the last
+    round's), plus every food the request names.
+    Returns the pool, the first LP's grams per (meal, food_id) (for the warm start) and the meals each food may
+    be eaten at in the pool model (with ``one_meal_per_food``: the meal the LPs used it at most)."""
+    # one day, no locks (the named foods join the pool anyway): the rounds only choose foods
+    lp_spec = replace(spec, household=False, max_days_per_food=None, min_foods_per_day=None, group_max_foods_per_day=None,
+                      days=1, locked=[], locked_supplements=[], must_include=[], usual=[u for u in spec.usual if u[3] is None],
+                      symmetric_days=False)
     pool: list[str] = [f for f in spec.foods if f in _forced_foods(request)]
     first: dict[tuple[str, str], float] = {}
     best_meal: dict[str, tuple[str, float]] = {}
-    remaining = list(spec.foods)
+    excluded: set[str] = set()
+    last: set[str] = set()
     need = POOL_TARGET
     for rnd in range(POOL_ROUNDS):
-        built = build_model(lp_spec.with_foods(remaining), name=f"pool_round{rnd + 1}")
+        built = build_model(lp_spec.with_foods([f for f in spec.foods if f not in excluded]), name=f"pool_round{rnd + 1}")
         relax_integrality(built)
         result = solve(built.problem, replace(options, warm_start=False, want_duals=False))
         if not result.has_solution:
-            break
+            if excluded == last:  # even without only the last round's foods: no more days to find
+                break
+            excluded = set(last)  # too few foods left: next round avoids only the last round's foods
+            continue
         used = {built.items[n].food_id for n, v in result.values.items() if n in built.items and v > 1.0}
         for n, v in result.values.items():
             if n in built.items and v > 1.0:
@@ -271,123 +277,16 @@ def choose_pool(spec: ModelSpec, request: PlanRequest, options: SolveOptions) ->
         if rnd == 0:
             first = {(built.items[n].meal, built.items[n].food_id): v for n, v in result.values.items() if n in built.items and v > 1e-6}
         pool += [f for f in spec.foods if f in used and f not in pool]
-        remaining = [f for f in remaining if f not in used]
-        if len(pool) >= need or not remaining:
+        last = used
+        excluded |= used
+        if len(pool) >= need or len(excluded) >= len(spec.foods):
             break
     if spec.one_meal_per_food:  # each pool food at the meal the LPs used it most (named foods keep theirs)
         forced = _forced_foods(request)
-        spec.meals_for = {f: ((best_meal[f][0],) if f in best_meal and f not in forced else m) for f, m in spec.meals_for.items()}
-    return pool, first
-
-
-def compose_week(spec: ModelSpec, options: SolveOptions, start: float) -> tuple[dict[str, float], float, float, list[str]] | None:
-    """A week from a few day menus rotated over the days (symmetric plans with daily targets only).
-
-    With a food on at most ``k`` days, ``P = ceil(days / k)`` menus (at least 2) are enough: menu ``j`` is eaten
-    on days ``j+1, j+1+P, ...`` and may only use foods that stay within ``k`` days. Each menu is a one-day
-    integer model (fast); the supplement regimen of the first menu is kept for every day. Returns item/dose
-    values keyed by the week model's variable names, the week objective, a lower bound (days × the first
-    menu's bound: no day can beat the best unrestricted day) and notes; None when a menu cannot be made.
-    """
-    k = spec.max_days_per_food or spec.days
-    n_menus = min(spec.days, max(2, math.ceil(spec.days / k)))
-    day_spec = replace(spec, days=1, max_days_per_food=None, symmetric_days=False)
-    regimen: dict[str, int] | None = None
-    free_bound: list[float] = []  # bound of the first menu solved with a free regimen: valid for any day
-    for _attempt in range(2):
-        menus = _menus(spec, day_spec, options, n_menus, k, regimen, free_bound)
-        if isinstance(menus, list):
-            break
-        if menus is None:
-            return None
-        regimen = menus  # a later menu needed another supplement regimen: use it for every menu
+        meals_for = {f: ((best_meal[f][0],) if f in best_meal and f not in forced else m) for f, m in spec.meals_for.items()}
     else:
-        return None
-    week = build_model(spec, name="week_names")  # for variable names only
-    by_key = {(it.day, it.meal, it.food_id): n for n, it in week.items.items()}
-    values: dict[str, float] = {}
-    objective = 0.0
-    for days_j, built, result in menus:
-        objective += len(days_j) * float(result.objective or 0.0)
-        for n, v in result.values.items():
-            if n in built.items and v > 1e-6:
-                it = built.items[n]
-                for d in days_j:
-                    values[by_key[(d, it.meal, it.food_id)]] = float(round(v)) if spec.household and not it.locked else v
-        for n, dv in built.doses.items():
-            if n in week.doses:  # weekly products (prescribed weekly): the menu's dose once per week of the plan
-                values[n] = float(round(result.values.get(n, 0.0))) * (len(spec.weeks()) if dv.weekly else 1)
-    bound = spec.days * free_bound[0] if free_bound else -math.inf
-    note = (f"Week made of {n_menus} day menus rotated over {spec.days} days (each food on at most {k} days); "
-            f"lower bound: {spec.days} × the best single day.")
-    return values, objective, bound, [note]
-
-
-def _regimen(built: Any, result: SolveResult) -> dict[str, int]:
-    return {built.doses[n].supplement_id: round(result.values.get(n, 0.0)) for n in built.doses if not built.doses[n].weekly}
-
-
-def _menus(spec: ModelSpec, day_spec: ModelSpec, options: SolveOptions, n_menus: int, k: int,
-           regimen: dict[str, int] | None, free_bound: list[float]) -> list | dict[str, int] | None:
-    """Solve the day menus in turn. Returns the menus; or, when a menu needs a different supplement regimen
-    than the first one, that regimen (to retry with); or None when a menu cannot be made at all."""
-    uses: dict[str, int] = {f: 0 for f in spec.foods}
-    menus: list = []
-    for j in range(n_menus):
-        days_j = list(range(j + 1, spec.days + 1, n_menus))
-        sub = day_spec.with_foods([f for f in spec.foods if uses[f] + len(days_j) <= k])
-        fixed = regimen if regimen is not None else (_regimen(menus[0][1], menus[0][2]) if menus else None)
-        if fixed is not None:
-            sub.fixed_doses = fixed
-        built = build_model(sub, name=f"menu{j + 1}")
-        result = solve(built.problem, replace(options, want_duals=False, warm_start=False))
-        if not result.has_solution:
-            if fixed is None or regimen is not None:
-                return None
-            sub.fixed_doses = {}
-            built = build_model(sub, name=f"menu{j + 1}_free")
-            result = solve(built.problem, replace(options, want_duals=False, warm_start=False))
-            return _regimen(built, result) if result.has_solution else None
-        if j == 0 and fixed is None and not free_bound:
-            free_bound.append(float(result.bound if result.bound is not None else (result.objective or 0.0)))
-        for f in {built.items[n].food_id for n, v in result.values.items() if n in built.items and v > 1e-6}:
-            uses[f] += len(days_j)
-        menus.append((days_j, built, result))
-    return menus
-
-
-def solve_in_two_stages(spec: ModelSpec, options: SolveOptions, relative_gap: float) -> tuple[Any, SolveResult, str] | None:
-    """Large continuous plans: (1) an LP with one amount per food and day (meals merged, supplement units
-    continuous) — a relaxation of the full model, so its optimum is a lower bound; (2) the full meal model over
-    the foods that LP uses. When (2) reaches the bound (LP: to 1e-7; with whole supplement units: within the
-    relative gap), it is optimal for every candidate. Returns None when it does not (the caller solves in full)."""
-    merged = "all_meals"
-    bounds = dict(spec.food_bounds)
-    for f, meals in spec.meals_for.items():
-        lo, hi = bounds.get(f, (None, None))
-        cap = len(meals) * spec.max_item_grams
-        bounds[f] = (lo, cap if hi is None else min(hi, cap))
-    stage1_spec = replace(spec, meals=(merged,), meals_for={f: (merged,) for f in spec.foods}, energy_shares={},
-                          food_bounds=bounds, max_item_grams=spec.max_food_grams_per_day, must_include=[
-                              (f, days, None, grams) for f, days, _, grams in spec.must_include])
-    stage1 = build_model(stage1_spec, name="stage1_merged_meals")
-    relax_integrality(stage1)
-    first = solve(stage1.problem, replace(options, want_duals=False, warm_start=False))
-    if not first.has_solution or first.objective is None:
-        return None
-    chosen = {stage1.items[n].food_id for n, v in first.values.items() if n in stage1.items and v > 1e-7}
-    used = [f for f in spec.foods if f in chosen]
-    built = build_model(spec.with_foods(used), name="cofactor_plan")
-    result = solve(built.problem, replace(options, want_duals=not built.is_mip, warm_start=False))
-    if not result.has_solution or result.objective is None:
-        return None
-    lower = float(first.objective)
-    gap = max((result.objective - lower) / max(abs(result.objective), 1e-9), 0.0)
-    if gap > (relative_gap if built.is_mip else 1e-7) and abs(result.objective - lower) > 1e-9:
-        return None
-    result = replace(result, termination="optimal", bound=lower, gap=gap)
-    return built, result, (f"Solved in two stages: an LP over all {len(spec.foods)} candidates (meals merged) chose "
-                           f"{len(used)} foods; the meal plan over them reaches that LP's bound, so it is optimal.")
+        meals_for = dict(spec.meals_for)
+    return pool, first, meals_for
 
 
 def _solve_options(request: PlanRequest, solver: str | None, time_limit_s: float | None) -> SolveOptions:
@@ -438,8 +337,9 @@ def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None
     pool_note = ""
     integer = spec.household or bool(spec.min_foods_per_day) or bool(spec.max_days_per_food and spec.max_days_per_food < spec.days)
     if integer and len(spec.foods) > POOL_TRIGGER:
-        pool, first = choose_pool(spec, request, options)
+        pool, first, pool_meals = choose_pool(spec, request, options)
         if pool:
+            spec = replace(spec, meals_for=pool_meals)
             pool_note = f"Integer model solved over {len(pool)} of {len(spec.foods)} candidate foods chosen by LP rounds."
             spec = spec.with_foods(pool)
             warm = first
@@ -453,21 +353,21 @@ def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None
             return finish_plan(request, table, catalogue, targets, full_spec, built, result, notes, start)
     built = build_model(spec)
     weekly_targets = any(t.period == "weekly" for t in spec.targets)
-    if built.is_mip and spec.symmetric_days and spec.days > 1 and not weekly_targets:
-        # menus alternate over the days, which the energy ordering of interchangeable days would forbid
-        spec = replace(spec, symmetric_days=False)
-        built = build_model(spec)
-        composed = compose_week(spec, options, start)
+    if built.is_mip and spec.days > 1 and not weekly_targets:
+        composed = compose_week(spec, options)
+        if composed is None and spec.symmetric_days:  # disjoint menus too strict (small pool): one plan per day
+            composed = compose_week(spec, options, per_day=True)
         if composed is not None:
             values, upper, lower, menu_notes = composed
-            gap = (upper - lower) / max(abs(upper), 1e-9) if math.isfinite(lower) else 1.0
-            lower = lower if math.isfinite(lower) else None
+            gap = None if lower is None else max((upper - lower) / max(abs(upper), 1e-9), 0.0)
             notes += menu_notes
-            result = SolveResult(termination="optimal" if gap <= request.relative_gap else "time_limit", has_solution=True,
-                                 solver=options.solver, values=values, objective=upper, bound=lower, gap=max(gap, 0.0),
-                                 runtime_s=time.perf_counter() - start, is_mip=True,
-                                 message="week composed from day menus")
-            if gap > request.relative_gap:
+            proven = gap is not None and gap <= request.relative_gap
+            result = SolveResult(termination="optimal" if proven else "time_limit", has_solution=True,
+                                 solver=options.solver, values=values, objective=upper, bound=lower, gap=gap,
+                                 runtime_s=time.perf_counter() - start, is_mip=True, message="week composed from day menus")
+            # menus alternate over the days, which the energy ordering of interchangeable days would forbid
+            built = build_model(replace(spec, symmetric_days=False))
+            if not proven:
                 result = improve_week(built, values, result, options, start, notes)
     if result is None:
         if warm and built.is_mip:
@@ -482,35 +382,6 @@ def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None
     if pool_note:
         notes.append(pool_note)
     return finish_plan(request, table, catalogue, targets, full_spec, built, result, notes, start)
-
-
-def improve_week(built: Any, values: dict[str, float], composed: SolveResult, options: SolveOptions, start: float,
-                 notes: list[str]) -> SolveResult:
-    """Try to improve a composed week with the week model, warm-started from it, within the time left."""
-    left = (options.time_limit_s or 20.0) - (time.perf_counter() - start)
-    if left < 1.0:
-        return composed
-    initial = dict(values)
-    for name, v in values.items():
-        if name in built.items and v > 0:
-            it = built.items[name]
-            initial[f"u_d{it.day}_{ascii_id(it.food_id)}"] = 1.0
-    for name in built.items:
-        initial.setdefault(name, 0.0)
-    built.set_initial_values({n: v for n, v in initial.items() if n in built.variables})
-    result = solve(built.problem, replace(options, time_limit_s=min(left, IMPROVE_LIMIT_S), warm_start=True, want_duals=False))
-    if result.has_solution and result.objective is not None and result.objective < (composed.objective or 0.0) - 1e-9:
-        bound = max(result.bound or 0.0, composed.bound or 0.0)
-        gap = max((result.objective - bound) / max(abs(result.objective), 1e-9), 0.0)
-        notes.append("The week model improved the composed week.")
-        return replace(result, bound=bound, gap=gap, termination="optimal" if gap <= options.relative_gap else result.termination,
-                       runtime_s=time.perf_counter() - start)
-    bound = composed.bound
-    if result.bound is not None and bound is not None:
-        bound = max(bound, result.bound)
-    gap = max(((composed.objective or 0.0) - (bound or 0.0)) / max(abs(composed.objective or 0.0), 1e-9), 0.0)
-    return replace(composed, bound=bound, gap=gap, termination="optimal" if gap <= options.relative_gap else "time_limit",
-                   runtime_s=time.perf_counter() - start)
 
 
 def _isnan(v: Any) -> bool:
@@ -540,7 +411,7 @@ def finish_plan(request: PlanRequest, table: Any, catalogue: Any | None, targets
     if result.termination == "optimal" and result.gap is not None and result.gap > request.relative_gap + 1e-9:
         base["status"] = "gap_limit"
     if not result.has_solution:
-        explanation = explain.explain_infeasible(request, full_spec, targets, options_for(request, result), result)
+        explanation = explain.explain_infeasible(request, full_spec, targets, options_for(request, result), result, notes)
         return Plan(**base, has_solution=False, target_rows=applied_targets(targets, spec, request, {}),
                     explanation=explanation, runtime_s=time.perf_counter() - start)
     items = map_items(built, result.values)
@@ -582,8 +453,3 @@ def _supplemental_d(doses: list, catalogue: Any | None, days: int) -> dict[int, 
 
     frame = _frame(doses)
     return supplemental_intake(frame if len(frame) else None, catalogue, days)["vitamin_d_ug"].to_dict()
-
-
-# ``optimizer.plan`` is both a submodule (plan.py, the Plan model) and the public function; importing the
-# submodule rebinds the package attribute to the module. Keep the public name bound to the function.
-sys.modules["optimizer"].plan = plan  # type: ignore[attr-defined]

@@ -115,6 +115,19 @@ def add_price_list(name: str, data: bytes) -> str | None:
     return None
 
 
+def add_example_prices() -> str | None:
+    """Add the shipped example price list (BLS U.S. city averages). Returns the error text, or None."""
+    try:
+        price_list = foods.example_prices()
+        prices = [*st.session_state.get(PRICE_LISTS, []), ("BLS example prices", price_list)]
+        active = _rebuild(st.session_state.get(CUSTOM_FOODS, []), prices)
+    except CofactorError as error:
+        return str(error)
+    st.session_state[PRICE_LISTS] = prices
+    st.session_state[ACTIVE_FOODS] = active
+    return None
+
+
 def clear_uploads() -> None:
     """Forget every uploaded foods/price file: plan with the shipped catalogue again."""
     for key in (CUSTOM_FOODS, PRICE_LISTS, ACTIVE_FOODS):

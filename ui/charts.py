@@ -39,10 +39,9 @@ def rule_chart(rule: MagnesiumVitaminDRule, rda_mg: float, point: dict | None = 
     )
     bps = pd.DataFrame({"vitamin_d_ug": [b.vitamin_d_ug for b in rule.breakpoints],
                         "required_mg": [rda_mg + b.extra_magnesium_mg for b in rule.breakpoints]})
-    dots = alt.Chart(bps).mark_point(filled=True, size=50, color="#2e7d32").encode(x="vitamin_d_ug:Q", y="required_mg:Q")
-    label = alt.Chart(line.tail(1)).mark_text(align="right", dy=-10, color="#2e7d32").encode(
-        x="vitamin_d_ug:Q", y="required_mg:Q", text="schedule:N")
-    layers = [base, dots, label]
+    dots = alt.Chart(bps).mark_point(filled=True, size=50, color="#2e7d32").encode(
+        x="vitamin_d_ug:Q", y="required_mg:Q")
+    layers = [base, dots]
     if point:
         marks = pd.DataFrame([
             {"vitamin_d_ug": point["vitamin_d_ug"], "mg": point["required_mg"], "what": "This plan: required"},
@@ -55,14 +54,16 @@ def rule_chart(rule: MagnesiumVitaminDRule, rda_mg: float, point: dict | None = 
                 title=None, orient="bottom")),
             shape=alt.Shape("what:N", legend=None),
             tooltip=["what", alt.Tooltip("vitamin_d_ug:Q", format=".1f"), alt.Tooltip("mg:Q", format=".0f")]))
-    return alt.layer(*layers).properties(height=260, title=f"{name}: magnesium keeps pace with vitamin D")
+    return alt.layer(*layers).properties(height=280, title=name)
 
 
 def coverage_chart(cov: pd.DataFrame) -> alt.LayerChart:
     """% of target per nutrient: the week average as bars, each day as a tick, 100 % and upper limits marked."""
     data = cov.copy()
     data["shown_pct"] = data["pct"].clip(upper=PCT_CAP)
-    data["nutrient"] = data["label"] + np.where(data["unknown_foods"] > 0, " ⚠", "")
+    limit_only = data["min"].isna() & data["max"].notna()
+    data["nutrient"] = (data["label"] + np.where(limit_only, " (limit)", "")
+                        + np.where(data["unknown_foods"] > 0, " ⚠", ""))
     data["value_text"] = data["value"].map(lambda v: f"{v:,.1f}") + " " + data["unit"]
     order = list(dict.fromkeys(data["nutrient"]))
     y = alt.Y("nutrient:N", sort=order, title=None, axis=alt.Axis(labelLimit=180))
@@ -84,8 +85,8 @@ def coverage_chart(cov: pd.DataFrame) -> alt.LayerChart:
     limits = avg.dropna(subset=["max_pct"]).assign(limit_pct=lambda f: f["max_pct"].clip(upper=PCT_CAP))
     upper = alt.Chart(limits).mark_tick(color="#c62828", thickness=3, size=18).encode(
         x="limit_pct:Q", y=y, tooltip=["label", alt.Tooltip("max:Q", title="upper limit"), "unit"])
-    height = max(180, 22 * len(order))
-    return alt.layer(bars, days, target, upper).properties(height=height)
+    height = max(180, 30 * len(order))
+    return alt.layer(bars, days, target, upper).properties(height=height).configure_axisY(labelOverlap=False)
 
 
 def magnesium_chart(split: pd.DataFrame) -> alt.LayerChart:

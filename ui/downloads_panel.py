@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import streamlit as st
+import streamlit.components.v1 as components
 from pydantic import ValidationError
 
 from optimizer import export, report
@@ -21,7 +22,8 @@ def parse_saved(text: str) -> tuple[PlanRequest, Plan | None]:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
-        raise ValueError(f"not JSON ({error.msg} at line {error.lineno}). Fix: upload the file Cofactor saved.") from None
+        raise ValueError(f"not JSON ({error.msg} at line {error.lineno}). "
+                         "Fix: upload the file Cofactor saved.") from None
     if not isinstance(data, dict):
         raise ValueError("expected a JSON object with a plan or a request. Fix: upload the file Cofactor saved.")
     try:
@@ -61,7 +63,16 @@ def render_downloads(plan: Plan) -> None:
                        mime="application/pdf", key="download_pdf", on_click="ignore", width="stretch",
                        help="Week grid, supplement schedule, nutrients vs targets, shopping list, disclaimer.")
     with st.expander("Printable view"):
-        st.html(report.plan_report_html(plan))
+        st.caption("The plan as it prints. The Print button prints just this section.")
+        components.html(printable_html(plan), height=720, scrolling=True)
+
+
+def printable_html(plan: Plan) -> str:
+    """The library's printable report with a Print button (hidden on paper), for an isolated iframe."""
+    page = report.plan_report_html(plan)
+    button = ("<style>@media print{.cf-print{display:none}}</style><button class='cf-print' onclick='window.print()' "
+              "style='padding:6px 14px;margin-bottom:12px'>Print</button>")
+    return page.replace("<body>", "<body>" + button, 1) if "<body>" in page else button + page
 
 
 def render_restore() -> None:

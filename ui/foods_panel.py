@@ -137,6 +137,14 @@ def render_uploads() -> None:
                          help="Prices for catalogue foods: food_id, price, quantity, unit (or grams). "
                               "Needed for the 'lowest cost' objective; later lists win.")
         _handle_upload(UPLOAD_PRICES, catalogue.add_price_list)
+    if not st.session_state.get(catalogue.PRICE_LISTS) and st.button(
+            "Add the shipped example prices", key="example_prices",
+            help="U.S. city average retail prices from the BLS (April 2026) for a few staple foods."):
+        error = catalogue.add_example_prices()
+        if error:
+            st.error(error)
+        else:
+            st.rerun()
     in_effect = catalogue.uploads_summary()
     if in_effect:
         st.caption("In effect: " + "; ".join(in_effect))

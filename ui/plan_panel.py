@@ -57,9 +57,9 @@ def render_plan_form() -> tuple[dict[str, Any], bool]:
                                  help="Food first: meet targets with food and use supplements only for what food "
                                       "cannot supply. Lowest cost needs prices. Least change needs a usual diet "
                                       "(Food choices tab).")
-        meals = c3.multiselect("Meals", list(DEFAULT_MEALS), key=MEALS,
-                               format_func=str.capitalize,
-                               help="Each meal gets a share of the day's energy (breakfast 20–30 %, …).")
+        meals = c3.pills("Meals", list(DEFAULT_MEALS), selection_mode="multi", key=MEALS,
+                         format_func=str.capitalize,
+                         help="Each meal gets a share of the day's energy (breakfast 20–30 %, …).")
         with st.expander("Advanced"):
             solver = st.selectbox("Solver", list(SOLVERS), format_func=SOLVERS.get, key=SOLVER,
                                   help="Both are open source; HiGHS is usually faster.")
@@ -73,10 +73,10 @@ def render_plan_form() -> tuple[dict[str, Any], bool]:
                                 format_func=lambda p: "Household portions" if p == "household" else "Any grams",
                                 help="Household portions (slices, cups) are whole numbers; 'any grams' is faster.")
             c1, c2 = st.columns(2)
-            max_days = c1.number_input("Days per food (max)", 1, 7, key=MAX_DAYS_PER_FOOD, help="Variety: a food appears on at most this many "
-                                                                   "days of the week.")
-            min_foods = c2.number_input("Foods per day (min)", 0, 30, key=MIN_FOODS_PER_DAY, help="Variety: at least this many different foods "
-                                                                    "each day.")
+            max_days = c1.number_input("Days per food (max)", 1, 7, key=MAX_DAYS_PER_FOOD,
+                                       help="Variety: a food appears on at most this many days of the week.")
+            min_foods = c2.number_input("Foods per day (min)", 0, 30, key=MIN_FOODS_PER_DAY,
+                                        help="Variety: at least this many different foods each day.")
         submitted = st.form_submit_button("Make my plan", type="primary", width="stretch",
                                           help="Solve with everything set on this page.")
     fields = {"days": int(days), "meals": tuple(meals) or DEFAULT_MEALS, "objective": objective, "solver": solver,

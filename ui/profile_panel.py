@@ -46,7 +46,8 @@ def _restore(request: PlanRequest) -> dict[str, Any]:
     if isinstance(request.targets, Targets) and request.profile is not None:
         overrides = overrides_between(catalogue.targets_for_profile(request.profile.model_dump_json()), request.targets)
     if request.clinician_override:
-        overrides = {**overrides, **{k: TargetOverride(max=v) for k, v in request.clinician_override.upper_limits.items()}}
+        raised = request.clinician_override.upper_limits
+        overrides = {**overrides, **{k: TargetOverride(max=v) for k, v in raised.items()}}
     values[TARGET_OVERRIDES] = dict(overrides)
     return values
 
@@ -177,6 +178,7 @@ def render_targets(profile: Profile | None) -> tuple[dict[str, TargetOverride | 
                "off, or make it a weekly average. Magnesium rises with the vitamin D dose (see Supplements).")
     edited = st.data_editor(
         targets_editor_frame(base, shown), key=editor_key(), width="stretch", hide_index=True,
+        height=36 * (len(base) + 1) + 4,
         column_config={
             "use": st.column_config.CheckboxColumn("Use", help="Untick to drop this target from the plan."),
             "target": st.column_config.TextColumn("Target", disabled=True),

@@ -59,7 +59,8 @@ def render_status(plan: Plan) -> None:
     if plan.verification is not None:
         verified = " Independently re-checked from the catalogue: " + ("passed." if plan.verification.passed else
                                                                         "FAILED.")
-    text = f"**{STATUS_TEXT.get(plan.status, plan.status)}** Solver {plan.solver or '-'}, {plan.runtime_s:.1f} s.{verified}"
+    headline = STATUS_TEXT.get(plan.status, plan.status)
+    text = f"**{headline}** Solver {plan.solver or '-'}, {plan.runtime_s:.1f} s.{verified}"
     (st.success if plan.has_solution and plan.status in ("optimal", "gap_limit") else
      st.warning if plan.has_solution else st.error)(text)
 
@@ -93,6 +94,30 @@ def render_explanation(plan: Plan, *, key_prefix: str = "fix") -> None:
             st.dataframe(pd.DataFrame([i.model_dump() for i in explanation.nearest_plan_items]), hide_index=True)
 
 
+def render_summary(plan: Plan) -> None:
+    """Headline numbers: energy, magnesium against its requirement, vitamin D, supplements, cost (per day)."""
+    totals = plan.totals
+    days = max(plan.request.days, 1)
+    split = views.magnesium_split(plan)
+    cols = st.columns(5)
+    if "energy_kcal" in totals:
+        cols[0].metric("Energy", f"{totals['energy_kcal'].mean():,.0f} kcal", help="Average per day.")
+    if "magnesium_mg" in totals:
+        need = split["required_mg"].dropna()
+        delta = f"{totals['magnesium_mg'].mean() - need.iloc[0]:+,.0f} mg vs need" if len(need) else None
+        cols[1].metric("Magnesium", f"{totals['magnesium_mg'].mean():,.0f} mg", delta=delta, delta_color="off",
+                       help="Average per day, food + supplements; the need rises with the vitamin D dose.")
+    if "vitamin_d_ug" in totals:
+        cols[2].metric("Vitamin D", f"{totals['vitamin_d_ug'].mean():,.1f} µg",
+                       help="Average per day, food + supplements (1 µg = 40 IU).")
+    products = plan.supplements["supplement_id"].nunique() if not plan.supplements.empty else 0
+    cols[3].metric("Supplements", f"{products} product{'s' if products != 1 else ''}" if products else "none",
+                   help="Food first: products only fill what food cannot supply.")
+    cost = plan.cost
+    cols[4].metric("Food cost", "—" if cost is None else f"${cost / days:,.2f}/day",
+                   help="From known prices; upload a price list under Food choices.")
+
+
 def render_grid(plan: Plan) -> None:
     st.markdown("#### Meals")
     st.html(views.GRID_CSS + views.week_grid_html(plan))
@@ -122,7 +147,8 @@ def render_coverage(plan: Plan) -> None:
     if cov.empty:
         st.caption("No targets to show.")
         return
-    st.altair_chart(charts.coverage_chart(cov), width="stretch")
+    chart = charts.coverage_chart(cov)
+    st.altair_chart(chart, width="stretch", height=int(chart.height) + 80)
     flagged = cov[(cov["day"] == views.WEEK_AVERAGE) & (cov["unknown_foods"] > 0)]
     if not flagged.empty:
         st.caption("⚠ Unknown values: " + "; ".join(f"{r.label} unknown for {r.unknown_foods} of the plan's foods"
@@ -141,7 +167,7 @@ def render_coverage(plan: Plan) -> None:
 def render_magnesium(plan: Plan) -> None:
     st.markdown("#### Magnesium: food first, supplements second")
     split = views.magnesium_split(plan)
-    st.altair_chart(charts.magnesium_chart(split), width="stretch")
+    st.altair_chart(charts.magnesium_chart(split), width="stretch", height=300)
     food, supp = split["food_mg"].mean(), split["supplement_mg"].mean()
     share = food / (food + supp) * 100 if (food + supp) > 0 else 0
     st.caption(f"On average {food:,.0f} mg/day from food ({share:.0f} %) and {supp:,.0f} mg/day from supplements. "
@@ -164,8 +190,9 @@ def render_money_and_prices(plan: Plan) -> None:
         st.markdown("#### What the targets cost")
         shadow = plan.shadow_prices
         if shadow.empty:
-            st.caption("Shadow prices exist for continuous (any grams) plans; household-portion plans are "
-                       "integer programs without them.")
+            st.caption("Shadow prices exist for pure linear plans: any grams (Advanced), no minimum number of "
+                       "foods per day and no supplements. Household portions and supplement units are whole "
+                       "numbers, which makes an integer program without them.")
         else:
             for text in shadow["text"].head(8):
                 st.markdown(f"- {text}")
@@ -189,6 +216,7 @@ def render_results(plan: Plan | None) -> None:
         with st.expander(f"Notes from the optimizer ({len(plan.notes)})"):
             for note in plan.notes:
                 st.caption(note)
+    render_summary(plan)
     render_grid(plan)
     render_supplement_schedule(plan)
     render_coverage(plan)

@@ -19,7 +19,8 @@ RATIO_ON, RATIO_MAX, RATIO_MIN_ON, RATIO_MIN = "rule_ratio_on", "rule_ratio_max"
 RULE_ROWS = "_rule_rows"  # restored breakpoints shown in the rule editor
 MODES = {"choose": "Let Cofactor choose (within limits)", "daily": "Prescribed daily dose",
          "weekly": "Prescribed weekly dose"}
-USES = {"products": "Use supplements when food falls short", "none": "No supplements (food only)"}
+USES = {"products": "Any product, when food falls short", "choose": "Only products I pick",
+        "none": "No supplements (food only)"}
 DEFAULT_RULE = MagnesiumVitaminDRule()
 
 
@@ -27,7 +28,7 @@ DEFAULT_RULE = MagnesiumVitaminDRule()
 def _restore(request: PlanRequest) -> dict[str, Any]:
     rule = request.rule
     values: dict[str, Any] = {
-        USE: "none" if request.supplements == () else "products",
+        USE: "none" if request.supplements == () else "products" if request.supplements is None else "choose",
         MODE: request.vitamin_d_mode,
         RATIO_ON: rule.calcium_magnesium_ratio_max is not None,
         RATIO_MAX: rule.calcium_magnesium_ratio_max or 2.6,
@@ -64,14 +65,16 @@ def render_products() -> tuple[str, ...] | None:
     if use == "none":
         return ()
     all_ids = [str(i) for i in frame.index]
-    if PRODUCTS not in st.session_state:
-        st.session_state[PRODUCTS] = all_ids
-    st.session_state[PRODUCTS] = [s for s in st.session_state[PRODUCTS] if s in all_ids]
-    chosen = st.multiselect("Products Cofactor may use", all_ids, key=PRODUCTS,
+    chosen = all_ids
+    if use == "choose":
+        if PRODUCTS not in st.session_state:
+            st.session_state[PRODUCTS] = all_ids
+        st.session_state[PRODUCTS] = [s for s in st.session_state[PRODUCTS] if s in all_ids]
+        chosen = st.multiselect("Products Cofactor may use", all_ids, key=PRODUCTS,
                             format_func=lambda s: _product_label(frame, s),
                             help="Real products with label doses (elemental magnesium). Remove any you "
                                  "do not want; the optimizer picks doses within label maximums.")
-    with st.expander("Product details"):
+    with st.expander(f"Product details ({len(all_ids)} products)"):
         cols = [c for c in ("name", "brand_example", "form", "vitamin_d_ug_per_unit", "vitamin_d_iu_per_unit",
                             "magnesium_mg_per_unit", "schedule", "max_units_per_day", "price_per_unit", "source")
                 if c in frame]
@@ -137,7 +140,8 @@ def render_rule(rda_mg: float | None, plan: Plan | None) -> MagnesiumVitaminDRul
                               help="Total calcium ≤ ratio × total magnesium, per day.")
         min_on = st.checkbox("Also a lowest Ca : Mg ratio", key=RATIO_MIN_ON,
                              help="Optional lower bound; the literature suggests 1.7.")
-        ratio_min = st.slider("Lowest Ca : Mg ratio", 1.0, 2.8, step=0.05, key=RATIO_MIN, disabled=not min_on)
+        ratio_min = st.slider("Lowest Ca : Mg ratio", 1.0, 2.8, step=0.05, key=RATIO_MIN, disabled=not min_on,
+                              help="Total calcium ≥ ratio × total magnesium, per day.")
     rows = edited.dropna().sort_values("vitamin_d_ug")
     try:
         rule = MagnesiumVitaminDRule(
@@ -151,9 +155,8 @@ def render_rule(rda_mg: float | None, plan: Plan | None) -> MagnesiumVitaminDRul
     with c2:
         slopes = ", ".join(f"{s:.2f}" for s in rule.slopes())
         point = charts.plan_rule_point(plan, rule, rda_mg) if plan is not None else None
-        st.altair_chart(charts.rule_chart(rule, rda_mg or 0.0, point), width="stretch")
-        badge = "Default precautionary policy" if rule.is_default_policy else "Your own schedule"
-        st.caption(f"**{badge}.** {rule.describe()} Slopes (mg Mg per µg D): {slopes}.")
+        st.altair_chart(charts.rule_chart(rule, rda_mg or 0.0, point), width="stretch", height=320)
+        st.caption(f"{rule.describe()} Slopes (mg magnesium per µg vitamin D): {slopes}.")
     return rule
 
 

@@ -47,14 +47,15 @@ def week_grid(plan: Plan) -> pd.DataFrame:
 
 
 def week_grid_html(plan: Plan) -> str:
-    """The week grid as an HTML table (scrolls sideways on a phone)."""
+    """The week grid as an HTML table (on a phone each day becomes a card with its meals stacked)."""
     grid = week_grid(plan)
     head = "".join(f"<th>{html.escape(m.capitalize())}</th>" for m in grid.columns)
     body = []
     for day, row in grid.iterrows():
         cells = "".join(
-            "<td>" + "".join(f"<div class='cf-item'>{html.escape(line)}</div>" for line in str(v).split("\n") if line)
-            + "</td>" for v in row)
+            f"<td data-meal='{html.escape(str(meal).capitalize(), quote=True)}'>"
+            + "".join(f"<div class='cf-item'>{html.escape(line)}</div>" for line in str(v).split("\n") if line)
+            + "</td>" for meal, v in row.items())
         body.append(f"<tr><th scope='row'>{html.escape(str(day))}</th>{cells}</tr>")
     return (
         "<div class='cf-grid-wrap'><table class='cf-grid' data-testid='cofactor-week-grid'>"
@@ -65,12 +66,20 @@ def week_grid_html(plan: Plan) -> str:
 GRID_CSS = """
 <style>
 .cf-grid-wrap{overflow-x:auto;-webkit-overflow-scrolling:touch;margin-bottom:0.5rem}
-.cf-grid{border-collapse:collapse;width:100%;min-width:560px;font-size:0.85rem}
-.cf-grid th,.cf-grid td{border:1px solid rgba(128,128,128,0.35);padding:6px 8px;vertical-align:top;text-align:left}
+.cf-grid{border-collapse:collapse;width:100%;min-width:560px;font-size:0.8rem;line-height:1.3}
+.cf-grid th,.cf-grid td{border:1px solid rgba(128,128,128,0.35);padding:4px 6px;vertical-align:top;text-align:left}
 .cf-grid thead th{background:rgba(46,125,50,0.12)}
 .cf-grid tbody th{white-space:nowrap;background:rgba(46,125,50,0.06)}
-.cf-item{margin-bottom:3px}
+.cf-item{margin-bottom:2px}
 @media print{.cf-grid{font-size:10pt;min-width:0}}
+@media (max-width:640px){
+.cf-grid{min-width:0}
+.cf-grid thead{display:none}
+.cf-grid tr,.cf-grid tbody th,.cf-grid td{display:block;width:auto}
+.cf-grid tr{margin-bottom:10px;border:1px solid rgba(128,128,128,0.35)}
+.cf-grid td{border:none;border-top:1px solid rgba(128,128,128,0.2)}
+.cf-grid td::before{content:attr(data-meal);display:block;font-weight:600;margin-bottom:2px}
+}
 </style>
 """
 
@@ -143,7 +152,8 @@ def magnesium_split(plan: Plan) -> pd.DataFrame:
         required = None if pd.isna(value) else float(value)
     rows = []
     for d in days:
-        total = float(totals.at[d, "magnesium_mg"]) if (d in totals.index and "magnesium_mg" in totals) else float("nan")
+        known = d in totals.index and "magnesium_mg" in totals
+        total = float(totals.at[d, "magnesium_mg"]) if known else float("nan")
         from_supp = float(by_day.at[d, "magnesium_mg"]) if d in by_day.index else 0.0
         vit_d = float(by_day.at[d, "vitamin_d_ug"]) if d in by_day.index else 0.0
         rows.append({"day": day_label(d), "food_mg": total - from_supp, "supplement_mg": from_supp,
@@ -160,11 +170,3 @@ def supplement_schedule(plan: Plan) -> pd.DataFrame:
     grid.columns = [day_label(c) for c in grid.columns]
     return grid.astype(int)
 
-
-def plan_table(plan: Plan) -> pd.DataFrame:
-    """Plan items and supplement doses in one flat table (the CSV download when no exporter is installed)."""
-    items = plan.items.assign(kind="food")
-    supp = plan.supplements.rename(columns={"supplement_id": "food_id", "supplement": "food", "units": "portions"})
-    supp = supp.assign(kind="supplement", meal="supplements", portion_name="unit", grams=float("nan"), cost=float("nan"))
-    cols = ["kind", "day", "meal", "food_id", "food", "portions", "portion_name", "grams", "cost", "locked"]
-    return pd.concat([items.reindex(columns=cols), supp.reindex(columns=cols)], ignore_index=True)

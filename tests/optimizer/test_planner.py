@@ -148,3 +148,46 @@ def test_food_first_uses_food_before_supplements() -> None:
     assert plan.supplements.empty and plan.totals.loc[1, "vitamin_d_ug"] >= 15
     capped = optimizer.plan(req.model_copy(update={"food_bounds": {"fish": optimizer.FoodBound(max=100)}}), foods=tab, supplements=cat)
     assert capped.has_solution and capped.supplements["vitamin_d_ug"].sum() >= 5
+
+
+def test_week_with_a_lock_is_planned_day_by_day_within_variety() -> None:
+    rows = [{"food_id": f"f{i}", "name": f"Food {i}", "protein_g": 5.0 + (i % 5) * 3, "energy_kcal": 100.0 + 10 * i,
+             "portion_name": "portion", "portion_grams": 50.0, "price_per_100g": 0.5 + 0.1 * i} for i in range(14)]
+    req = optimizer.PlanRequest(targets={"protein_g": {"min": 30}, "energy_kcal": {"min": 400, "max": 1200}}, days=7,
+                                meals=("lunch", "dinner"), candidates="all", supplements=[], objective="cost",
+                                max_days_per_food=4, min_foods_per_day=3,
+                                locked=[optimizer.LockedItem(day=3, meal="dinner", food_id="f13", portions=2)])
+    # the default lunch (25-35 %) and dinner (30-40 %) shares cannot make 100 % on their own: explained, with a fix
+    impossible = optimizer.plan(req, foods=table(rows))
+    assert not impossible.has_solution
+    fix = next(f for f in impossible.explanation.fixes if "meal energy shares" in f.description)
+    plan = optimizer.plan(req.model_copy(update=fix.request_update), foods=table(rows))
+    assert plan.has_solution and plan.verification.passed
+    items = plan.items
+    lock = items[(items["day"] == 3) & (items["food_id"] == "f13")]
+    assert lock["portions"].sum() == 2 and lock["locked"].all()
+    assert items.groupby("food_id")["day"].nunique().max() <= 4
+    assert items.groupby("day")["food_id"].nunique().min() >= 3
+    assert any("day plans" in n or "day menus" in n for n in plan.notes)
+
+
+def test_two_stage_lp_reaches_the_full_models_optimum() -> None:
+    from optimizer import planner
+    from optimizer.model import build_model
+    from optimizer.solver import SolveOptions, solve
+
+    n = 450  # above the two-stage threshold
+    rows = [{"food_id": f"f{i}", "name": f"Food {i}", "protein_g": 2.0 + (i * 7) % 23, "fiber_g": (i * 5) % 11,
+             "energy_kcal": 50.0 + (i * 13) % 300, "price_per_100g": 0.2 + ((i * 31) % 97) / 50} for i in range(n)]
+    tab = table(rows)
+    req = generic(meals=("lunch", "dinner"), targets={"protein_g": {"min": 60}, "fiber_g": {"min": 25},
+                                                      "energy_kcal": {"min": 1500, "max": 2000}},
+                  meal_energy_shares={"lunch": (0.3, 0.6), "dinner": (0.4, 0.7)})
+    plan = optimizer.plan(req, foods=tab)
+    assert plan.status == "optimal" and plan.has_solution
+    assert any("two stages" in note for note in plan.notes)
+    targets, _ = planner.resolve_targets(req)
+    spec = planner.build_spec(req, tab, None, targets, select_candidates(req, tab.frame), [])
+    full = solve(build_model(spec).problem, SolveOptions())
+    assert plan.objective_value == pytest.approx(full.objective, rel=1e-7)
+    assert not plan.shadow_prices.empty

@@ -67,6 +67,7 @@ def targets_around(totals: pd.Series, lows: list[float], highs: list[float]) -> 
 def generic_request(targets: Targets, **update) -> PlanRequest:
     base = {"targets": targets, "days": 1, "meals": ("day",), "candidates": "all", "portions": "continuous",
             "objective": "cost", "supplements": (), "max_days_per_food": None, "min_foods_per_day": None,
+            "time_limit_s": 10.0,
             "rule": MagnesiumVitaminDRule(calcium_magnesium_ratio_max=None)}
     base.update(update)
     return PlanRequest(**base)
@@ -141,7 +142,7 @@ def test_tightening_a_minimum_never_lowers_the_lp_optimum(cat, lows, highs, whic
     table, diet = cat
     targets = targets_around(diet_totals(table, diet), lows, highs)
     base = make_plan(generic_request(targets), table)
-    assert base.has_solution  # the reference diet is feasible
+    assert base.has_solution and base.status == "optimal"  # the reference diet is feasible
     old = targets[which]
     tighter_min = (old.min or 0.0) * factor + 1.0
     if old.max is not None:
@@ -150,6 +151,7 @@ def test_tightening_a_minimum_never_lowers_the_lp_optimum(cat, lows, highs, whic
     tight = make_plan(generic_request(Targets(rows=rows)), table)
     event(f"tightened has_solution={tight.has_solution}")
     if tight.has_solution:
+        assert tight.status == "optimal"
         assert tight.objective_value >= base.objective_value - 1e-7 * max(1.0, abs(base.objective_value))
     else:
         assert tight.status == "infeasible"  # the optimum is +inf, never lower

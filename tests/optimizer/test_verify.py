@@ -62,7 +62,7 @@ def small_targets() -> Targets:
 
 def small_request(**update) -> PlanRequest:
     base = {"targets": small_targets(), "days": 2, "meals": MEALS, "meal_energy_shares": SHARES, "candidates": "all",
-            "supplements": ("d3_1000iu", "d3_2000iu", "mg_citrate_100mg"), "max_days_per_food": 2,
+            "supplements": ("d3_1000iu", "d3_2000iu", "mg_citrate_100mg"), "max_days_per_food": None,
             "min_foods_per_day": 3}
     base.update(update)
     return PlanRequest(**base)
@@ -381,3 +381,15 @@ def test_weekly_product_label_maximum_is_per_week(table, catalogue) -> None:
                       doses=[(1, "d3_50000iu_weekly", 2), (1, "mg_citrate_100mg", 1), (2, "mg_citrate_100mg", 1)])
     msgs = violations(twice, table, catalogue)
     assert named(msgs, "supplement d3_50000iu_weekly (weekly)", "above the maximum 1")
+
+
+def test_rules_the_planner_relaxes_for_custom_tables(table, catalogue) -> None:
+    # no food of this table is "everyday", so candidates="everyday" means every food (as the planner reads it)
+    assert verify_plan(make_plan(table, catalogue, request=small_request(candidates="everyday")), table, catalogue).passed
+    # default variety rules (7 foods a day) bind household plans, not a generic continuous LP unless set explicitly
+    household = small_request()
+    defaults = household.model_dump(exclude={"min_foods_per_day", "max_days_per_food"})
+    assert named(violations(make_plan(table, catalogue, request=PlanRequest(**defaults)), table, catalogue),
+                 "distinct foods, fewer than min_foods_per_day=7")
+    continuous = PlanRequest(**{**defaults, "portions": "continuous"})
+    assert verify_plan(make_plan(table, catalogue, request=continuous), table, catalogue).passed

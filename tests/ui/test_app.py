@@ -224,3 +224,97 @@ def test_restore_a_saved_plan_shows_it(app_path: str, planned: AppTest):
     restored: Plan = at.session_state["_plan"]
     assert restored.item_rows == saved.item_rows
     assert any("cofactor-week-grid" in h for h in texts(at.html))
+
+
+def test_prescribed_vitamin_d_with_chosen_products_raises_the_magnesium_need(app_path: str):
+    at = start(app_path)
+    at.radio(key="supp_use").set_value("choose").run()
+    at.multiselect(key="supp_products").set_value(["d3_2000iu", "mg_citrate_100mg"])
+    at.radio(key="vitd_mode").set_value("daily").run()
+    at.number_input(key="vitd_dose").set_value(50.0)
+    plan = make_one_day_plan(at)
+    request = plan.request
+    assert request.supplements == ("d3_2000iu", "mg_citrate_100mg")
+    assert request.vitamin_d_supplement_ug == pytest.approx(50.0) and request.rule.is_default_policy
+    assert plan.has_solution, plan.summary()
+    assert plan.supplements["vitamin_d_ug"].sum() == pytest.approx(50.0)
+    needed = plan.targets.set_index("key").at["magnesium_mg", "min"]
+    assert needed == pytest.approx(320 + 100 * (50 - 15) / (100 - 15), abs=0.01)  # RDA + the default policy
+    assert plan.totals["magnesium_mg"].iloc[0] >= needed - 1e-6
+    assert any("mg/day from supplements" in t for t in texts(at.caption))
+    assert any("50.0 µg/day" in t for t in texts(at.caption))  # the supplement schedule states the dose
+
+
+def test_views_of_a_plan_are_consistent(planned: AppTest):
+    from ui import views
+
+    plan: Plan = planned.session_state["_plan"]
+    grid = views.week_grid(plan)
+    assert list(grid.columns) == list(plan.request.meals) and len(grid) == plan.request.days
+    for row in plan.items.itertuples():
+        assert row.food in grid.loc[views.day_label(row.day), row.meal]
+    kcal = {t.key: t.kcal_per_unit for t in targets_for(PERSON) if t.kcal_per_unit}
+    cov = views.coverage(plan, kcal, lambda nutrient, ids: 0)
+    magnesium = cov[(cov["target"] == "magnesium_mg") & (cov["day"] == views.WEEK_AVERAGE)].iloc[0]
+    assert magnesium["value"] == pytest.approx(plan.totals["magnesium_mg"].mean())
+    assert magnesium["pct"] == pytest.approx(magnesium["value"] / magnesium["min"] * 100)
+    assert "fat_energy_pct" in set(cov["target"])  # energy-percent targets are shown as % of energy
+    split = views.magnesium_split(plan)
+    assert (split["food_mg"] + split["supplement_mg"]).tolist() == pytest.approx(plan.totals["magnesium_mg"].tolist())
+
+
+def test_usual_diet_and_least_change(app_path: str):
+    from foods.table import load_foods
+
+    frame = load_foods().frame
+    everyday = ["09040", "09003"]  # bananas and apples, raw: everyday foods a usual diet would have
+    assert frame.loc[everyday, "everyday"].all()
+    at = start(app_path)
+    editor_key = next(k for k in at.session_state if k.startswith("usual_diet_editor_"))
+    at.session_state[editor_key] = {"edited_rows": {}, "deleted_rows": [], "added_rows": [
+        {"food": f"{frame.at[fid, 'name']} [{fid}]", "grams_per_day": 150.0} for fid in everyday]}
+    at.run()
+    at.selectbox(key="plan_objective").set_value("minimal_change")
+    plan = make_one_day_plan(at)
+    assert plan.request.objective == "minimal_change"
+    assert [(u.food_id, u.grams) for u in plan.request.usual_diet] == [(fid, 150.0) for fid in everyday]
+    assert plan.has_solution, plan.summary()
+    assert set(everyday) <= set(plan.items["food_id"])  # least change keeps the usual foods
+
+
+def test_any_grams_plan_explains_what_targets_cost(app_path: str):
+    at = start(app_path)
+    at.radio(key="supp_use").set_value("none").run()  # supplement units are whole numbers: a MIP
+    at.radio(key="plan_portions").set_value("continuous")
+    at.number_input(key="plan_min_foods_per_day").set_value(0)
+    plan = make_one_day_plan(at)
+    assert plan.request.portions == "continuous" and plan.request.min_foods_per_day == 0
+    assert plan.has_solution, plan.summary()
+    shadow = plan.shadow_prices
+    assert not shadow.empty
+    shown = " ".join(texts(at.markdown))
+    assert shadow["text"].iloc[0] in shown  # the plain-words sentence is on the page
+
+
+def test_week_lock_a_day_and_replan_only_another(app_path: str):
+    at = start(app_path)
+    click(at, "Make my plan")  # the one-click default: a week
+    week: Plan = at.session_state["_plan"]
+    assert week.request.days == 7 and week.has_solution, week.summary()
+    at.multiselect(key="edit_lock_days").set_value([1])
+    at.multiselect(key="edit_only_days").set_value([2])
+    at.multiselect(key="edit_exclude").set_value(
+        [o for o in at.multiselect(key="edit_exclude").options if o.startswith("Day 2 · ")][:1])
+    removed = week.items[week.items["day"] == 2].iloc[0]
+    click(at, "Re-optimise the rest")
+    after: Plan = at.session_state["_plan"]
+    assert after is not week and after.has_solution, after.summary()
+
+    def day(plan: Plan, d: int):
+        return plan.items[plan.items["day"] == d][["meal", "food_id", "grams"]].sort_values(["meal", "food_id"])
+
+    assert day(after, 1).to_numpy().tolist() == day(week, 1).to_numpy().tolist()  # the locked day is unchanged
+    for d in range(3, 8):  # days not re-planned are copied
+        assert day(after, d).to_numpy().tolist() == day(week, d).to_numpy().tolist()
+    assert removed["food_id"] not in set(after.items[after.items["day"] == 2]["food_id"])
+    assert any("What changed" in t for t in texts(at.markdown))

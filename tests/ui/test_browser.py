@@ -79,7 +79,7 @@ def test_week_in_one_click_lock_reoptimise_download_and_screenshot(browser, stre
                ).to_be_visible()
 
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        page.set_viewport_size({"width": 1280, "height": 1600})
+        page.set_viewport_size({"width": 1280, "height": 3000})
         page.screenshot(path=str(SCREENSHOT))
         page.set_viewport_size({"width": 1280, "height": 900})
 
@@ -113,7 +113,8 @@ def test_phone_width_screenshot(browser, streamlit_url: str):
         _make_plan(page)
         expect(page.locator("table.cf-grid tbody tr")).to_have_count(1)
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "phone.png"), full_page=True)
+        page.set_viewport_size({"width": 390, "height": 2400})  # the app scrolls inside its own container
+        page.screenshot(path=str(ARTIFACTS / "phone.png"))
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390 + 1, f"the page scrolls sideways at phone width ({width} px)"
     finally:
