@@ -337,7 +337,8 @@ def shadow_prices(built: Any, result: SolveResult, request: PlanRequest) -> list
         unit = "% energy" if info.kind == "energy_percent" else (info.nutrient or "").rsplit("_", 1)[-1]
         label = (info.nutrient or key).rsplit("_", 1)[0].replace("_", " ")
         step = _step(value)
-        amount = f"${abs(value) * step:.2f}" if cost_only else f"{abs(value) * step:.3g} {obj_unit}"
+        money = abs(value) * step
+        amount = (f"${money:.2f}" if money >= 0.1 else f"${money:.3f}") if cost_only else f"{money:.3g} {obj_unit}"
         if bound == "min":
             text = f"each extra {step:g} {unit} {label} {'costs' if value > 0 else 'saves'} {amount}/day"
         else:

@@ -164,7 +164,11 @@ def _save_current_plan(store: Store, client: ClientRecord) -> None:
         st.caption("Make a plan on the Planner page first; it can then be saved here for this client.")
         return
     c1, c2, c3 = st.columns(3)
-    week = c1.date_input("Week starting", value=next_monday(), key=f"client_{client.id}_save_week")
+    origin = state.opened_from()
+    opened_week = origin[1] if origin is not None and origin[0] == client.id else None
+    week = c1.date_input("Week starting", value=opened_week or next_monday(), key=f"client_{client.id}_save_week",
+                         help="Saving into the week of the plan you opened adds a new version of it; "
+                              "another week starts a new plan.")
     status = c2.selectbox("Status", ("draft", "final"), key=f"client_{client.id}_save_status")
     note = c3.text_input("Note", key=f"client_{client.id}_save_note")
     if st.button("Save plan for this client", key=f"client_{client.id}_save_plan"):
@@ -221,7 +225,7 @@ def _history(store: Store, client: ClientRecord) -> None:
     plan = store.get_plan(plan_id)
     c1, c2, c3 = st.columns(3)
     if c1.button("Open in the Planner", key=f"plan_{plan_id}_open"):
-        state.open_plan(plan)
+        state.open_plan(plan, origin=(client.id, record.week_start))
         state.flash(f"Opened plan {plan_id} of {client.name} (week {record.week_start}, v{record.version}).")
         st.success("Opened: go to the Planner page to edit or re-optimise it.")
     other = "draft" if record.status == "final" else "final"

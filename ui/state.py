@@ -12,6 +12,8 @@ under keys that start with an underscore, which no widget uses:
 * ``_custom_foods``, ``_price_lists``, ``_foods``, ``_uploads`` – uploaded catalogues (see ``ui.catalogue``).
 * ``_targets_version`` – bumps the targets editor's key so that restored overrides are shown fresh.
 * ``_flash`` – one-shot messages shown at the top of the next run.
+* ``_opened_from`` – ``(client_id, week_start)`` of the saved plan last opened from the Clients page, so that
+  saving it again defaults to the same week (a new version) instead of next week.
 
 Other pages (``ui/clients.py``) open a saved plan with :func:`open_plan`.
 """
@@ -33,6 +35,7 @@ RESTORE = "_restore"
 SOLVE_NEXT = "_solve_next"
 TARGETS_VERSION = "_targets_version"
 FLASH = "_flash"
+OPENED_FROM = "_opened_from"
 
 Restorer = Callable[[PlanRequest], dict[str, Any]]
 _restorers: list[Restorer] = []
@@ -68,13 +71,20 @@ def store_plan(plan: Plan, *, keep_previous: bool = False) -> None:
     st.session_state[REQUEST] = plan.request
 
 
-def open_plan(plan: Plan) -> None:
+def open_plan(plan: Plan, origin: tuple[int, Any] | None = None) -> None:
     """Show a saved plan in the planner and set every control to the request it was made with.
 
+    ``origin`` is ``(client_id, week_start)`` of the saved plan, remembered for :func:`opened_from`.
     For other pages (e.g. the Clients page): call it, then ``st.switch_page`` to the planner.
     """
     store_plan(plan)
     request_restore(plan.request)
+    st.session_state[OPENED_FROM] = origin
+
+
+def opened_from() -> tuple[int, Any] | None:
+    """``(client_id, week_start)`` of the saved plan last opened into the planner, or None."""
+    return st.session_state.get(OPENED_FROM)
 
 
 def request_restore(request: PlanRequest) -> None:

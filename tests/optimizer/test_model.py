@@ -56,8 +56,8 @@ def test_cheapest_protein_with_a_bound_hand_computed(solver: str) -> None:
 
 @pytest.mark.parametrize("solver", SOLVERS)
 def test_household_portions_are_whole_numbers(solver: str) -> None:
-    # 50 g protein in whole portions: A cup = 5 g protein ($0.50), B slice = 5 g protein ($0.75): 10 cups of A,
-    # but at most 3 portions per item and per day -> 3 cups A (15 g) + 7 slices... B also capped at 3 a day.
+    # 25 g protein in whole portions: a cup of A = 5 g protein for $0.50, a slice of B = 5 g for $0.75.
+    # At most 3 portions of a food a day (portions up to 60 g): 3 cups of A (15 g, $1.50) + 2 slices of B (10 g, $1.50).
     req = generic(targets={"protein_g": {"min": 25}}, portions="household", meals=("breakfast", "lunch"))
     plan = optimizer.plan(req, foods=two_foods(), solver=solver)
     assert plan.has_solution
@@ -110,7 +110,7 @@ def test_nonconvex_schedule_is_exact_when_the_optimizer_chooses_the_dose(solver:
     assert not NONCONVEX.is_convex
     # the optimizer chooses the supplement; total vitamin D pinned to `dose` so d = dose (foods carry none)
     cat = foods.load_supplements()
-    ids = ["d3_400iu", "d3_1000iu", "d3_2000iu"]  # 10, 25, 50 µg: 10 = 10, 35 = 10+25, 50 = 50, 70 = 10+...: see below
+    ids = ["d3_400iu", "d3_1000iu", "d3_2000iu"]  # 10, 25 and 50 µg, at most one of each a day
     req = generic(targets={"magnesium_mg": {"min": 300}, "vitamin_d_ug": {"min": dose, "max": dose}}, supplements=ids,
                   rule=NONCONVEX, max_food_grams_per_day=2000, max_item_grams=2000)
     plan = optimizer.plan(req, foods=magnesium_foods(), supplements=cat, solver=solver)

@@ -191,3 +191,15 @@ def test_two_stage_lp_reaches_the_full_models_optimum() -> None:
     full = solve(build_model(spec).problem, SolveOptions())
     assert plan.objective_value == pytest.approx(full.objective, rel=1e-7)
     assert not plan.shadow_prices.empty
+
+
+def test_liked_foods_win_ties_and_disliked_foods_stay_allowed() -> None:
+    twins = table([{"food_id": f, "name": f, "protein_g": 10.0, "portion_name": "cup", "portion_grams": 100.0} for f in ("p", "q")])
+    base = optimizer.PlanRequest(targets={"protein_g": {"min": 20}}, days=1, meals=("lunch",), candidates="all",
+                                 supplements=[], min_foods_per_day=None, objective="preferences")
+    for liked in ("p", "q"):
+        plan = optimizer.plan(base.model_copy(update={"liked_foods": (liked,)}), foods=twins)
+        assert set(plan.items["food_id"]) == {liked}
+    only = optimizer.plan(base.model_copy(update={"disliked_foods": ("p", "q"), "targets": {"protein_g": {"min": 40}}}),
+                          foods=twins)
+    assert only.has_solution and only.items["portions"].sum() == 4  # 100 g portions: at most 2 of each a day

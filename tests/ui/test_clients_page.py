@@ -79,6 +79,24 @@ def test_saved_plans_open_export_and_status(store):
     assert store.get_plan_record(plan_id).status == "final"
 
 
+def test_saving_an_opened_plan_adds_a_version_of_its_week(store):
+    from datetime import date
+
+    client = store.add_client(name="Alice Example", profile=Profile(sex="female", age=40))
+    week = date(2020, 1, 6)  # a past Monday: never the default next Monday
+    plan_id = store.save_plan(client, make_plan(days=2), week)
+    at = run_page()
+    assert f"client_{client.id}_save_week" not in [d.key for d in at.date_input]  # nothing in the Planner yet
+    at.button(key=f"plan_{plan_id}_open").click()
+    at.run()
+    assert at.date_input(key=f"client_{client.id}_save_week").value == week
+    at.button(key=f"client_{client.id}_save_plan").click()
+    at.run()
+    assert not at.exception, at.exception
+    records = store.list_plans(client)
+    assert sorted((r.week_start, r.version) for r in records) == [(week, 1), (week, 2)]
+
+
 def test_save_the_planners_plan_then_edit_profile(store):
     client = store.add_client(name="Bea", profile=Profile(sex="female", age=30))
     at = AppTest.from_function(_page, default_timeout=60)
