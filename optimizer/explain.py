@@ -256,6 +256,31 @@ def suggest_fixes(request: PlanRequest, checks: list[PrecheckRow], shortfalls: l
     return fixes
 
 
+def _fixed_excess(check: PrecheckRow) -> bool:
+    """The least the fixed items and doses supply already exceeds the target's maximum."""
+    return check.required_max is not None and check.possible_min > check.required_max + 1e-9
+
+
+def dose_fixes(request: PlanRequest, spec: ModelSpec, failing: list[PrecheckRow]) -> list[Fix]:
+    """A prescribed vitamin D dose that alone exceeds the vitamin D upper limit: the highest dose within it."""
+    row = next((c for c in failing if c.nutrient == "vitamin_d_ug" and c.target != "vitamin_d_supplement_ug"
+                and _fixed_excess(c)), None)
+    if row is None or row.required_max is None:
+        return []
+    excess = row.possible_min - row.required_max  # µg/day above the limit
+    if spec.vitamin_d_mode == "daily" and spec.dose_daily_ug:
+        new = max(math.floor(spec.dose_daily_ug - excess + 1e-9), 0)
+        return [Fix(kind="other", description=f"Lower the prescribed vitamin D dose to {new:g} µg/day ({new * 40:g} IU), "
+                                              f"the most within the {row.required_max:g} µg/day upper limit.",
+                    request_update={"vitamin_d_supplement_ug": float(new)})]
+    if spec.vitamin_d_mode == "weekly" and spec.dose_weekly_ug:
+        new = max(math.floor(spec.dose_weekly_ug - 7 * excess + 1e-9), 0)
+        return [Fix(kind="other", description=f"Lower the prescribed weekly vitamin D dose to {new:g} µg/week ({new * 40:g} IU), "
+                                              f"the most within the {row.required_max:g} µg/day upper limit on average.",
+                    request_update={"vitamin_d_weekly_supplement_ug": float(new)})]
+    return []
+
+
 def explain_infeasible(request: PlanRequest, spec: ModelSpec, targets: Targets, options: SolveOptions,
                        result: SolveResult | None = None, notes: list[str] | None = None) -> Explanation:
     """The full explanation for a request with no plan: precheck, priority relaxation, fixes. ``notes``: the
@@ -279,7 +304,10 @@ def explain_infeasible(request: PlanRequest, spec: ModelSpec, targets: Targets, 
                    "diet pattern, locked items, prescribed doses) contradict each other.")
     else:
         summary = "The plan could not be solved as stated, but a plan meeting every target exists with relaxed settings; try again."
-    fixes = suggest_fixes(request, checks, shortfalls)
+    fixes = dose_fixes(request, spec, failing) + suggest_fixes(request, checks, shortfalls)
+    if failing and not shortfalls and all(_fixed_excess(c) for c in failing):
+        # fixed items and doses alone break an upper limit: more foods, supplements or fewer exclusions cannot help
+        fixes = [f for f in fixes if f.kind not in ("allow_foods", "allow_supplement", "drop_exclusion")]
     unpriced = [n for n in notes or [] if "no price" in n]
     if unpriced:
         summary += " Note: " + " ".join(unpriced)

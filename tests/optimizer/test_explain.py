@@ -95,3 +95,16 @@ def test_shadow_price_steps_make_readable_amounts() -> None:
     assert _step(0.003) == 10.0
     assert _step(0.5) == 1.0
     assert _step(0.00004) == 1000.0
+
+
+def test_a_prescribed_dose_above_the_limit_gets_a_working_lower_dose_fix() -> None:
+    # 5,000 IU (125 µg) a day against the 100 µg UL: only a lower dose (or a clinician) helps, not more foods
+    req = optimizer.PlanRequest(profile=optimizer.Profile(sex="female", age=45), days=1, vitamin_d_supplement_iu=5000)
+    plan = optimizer.plan(req)
+    assert not plan.has_solution
+    fixes = plan.explanation.fixes
+    assert not any(f.kind in ("allow_foods", "allow_supplement", "drop_exclusion") for f in fixes)
+    lower = fixes[0]
+    assert lower.request_update == {"vitamin_d_supplement_ug": 100.0} and "4000 IU" in lower.description
+    fixed = optimizer.plan(req.model_copy(update=lower.request_update))
+    assert fixed.has_solution and fixed.supplements["vitamin_d_ug"].sum() == pytest.approx(100.0)
