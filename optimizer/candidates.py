@@ -140,14 +140,21 @@ def select_candidates(request: PlanRequest, frame: pd.DataFrame) -> Candidates:
 
     meals_col = pool["meals"] if "meals" in pool.columns else pd.Series("", index=pool.index)
     meals_for: dict[str, tuple[str, ...]] = {}
-    for fid, listed in zip(pool.index, meals_col):
-        allowed = _meal_list(listed, request.meals) if fid not in explicit else request.meals
+    meal_lists: dict[object, tuple[str, ...]] = {}  # few distinct "meals" texts: parse each once
+    for fid, listed in zip(pool.index.tolist(), meals_col.tolist()):
+        if fid in explicit:
+            allowed = request.meals
+        else:
+            key = listed if isinstance(listed, str) else None
+            allowed = meal_lists.get(key)
+            if allowed is None:
+                allowed = meal_lists[key] = _meal_list(listed, request.meals)
         meals_for[str(fid)] = allowed or request.meals
     for item in list(request.locked) + [m for m in request.must_include if m.meal] + [u for u in request.usual_diet if u.meal]:
         if item.food_id in meals_for and item.meal not in meals_for[item.food_id]:
             extra = set(meals_for[item.food_id]) | {item.meal}
             meals_for[item.food_id] = tuple(m for m in request.meals if m in extra)
-    ordered = tuple(str(f) for f in pool.index)
+    ordered = tuple(map(str, pool.index.tolist()))
     return Candidates(food_ids=ordered, meals_for=meals_for, removed={k: v for k, v in removed.items() if v})
 
 

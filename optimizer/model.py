@@ -17,9 +17,15 @@ Formulation (see docs/optimizer.md):
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import gc
 import math
+from collections.abc import Iterator
+from itertools import compress
 from typing import Literal
 
+import numpy as np
 import pulp
 
 from optimizer.model_spec import (  # noqa: F401 - re-exported: the model's data types live in model_spec
@@ -46,6 +52,24 @@ RELAX_WEIGHTS: dict[str, float] = {"normal": 1000.0, "low": 1.0}
 
 def _expr(pairs: list[tuple[pulp.LpVariable, float]] | dict) -> pulp.LpAffineExpression:
     return pulp.LpAffineExpression(pairs)
+
+
+_aid = functools.lru_cache(maxsize=1 << 16, typed=True)(ascii_id)  # names repeat across builds: memoise the regex
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector during a burst of allocations that all stay alive (a model's
+    variables, expressions and rows; the planner's per-food data): collections then free nothing yet cost up
+    to a third of the time. Re-enabled on exit only if it was enabled on entry, so nesting and concurrent
+    use are safe (at worst a collection runs)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class _Builder:
@@ -117,35 +141,41 @@ class _Builder:
     def _items(self) -> None:
         s = self.spec
         locked = {(d, m, f): g for d, m, f, g in s.locked}
+        household, bounds, items, by_day_food = s.household, s.food_bounds, self.items, self.item_by_day_food
+        no_bounds = (None, None)
+        per_food = []  # what is the same every day: grams per unit, the day's cap, variable-name tails per meal
+        cap_days: dict[str, float] = {}
+        for f, food in s.foods.items():
+            gpu = food.portion_grams if household else 1.0
+            hi_b = bounds.get(f, no_bounds)[1]
+            cap_day = min(s.max_food_grams_per_day, hi_b if hi_b is not None else math.inf)
+            if household:  # at most max_portions_per_item portions of one food a day, over all meals
+                cap_day = min(cap_day, s.portion_cap(f) * gpu)
+            cap_days[f] = cap_day
+            fid = _aid(f)
+            per_food.append((f, gpu, cap_day, [(m, f"_{_aid(m)}_{fid}") for m in s.meals_for[f]]))
         for d in s.day_list():
-            for f, food in s.foods.items():
-                gpu = food.portion_grams if s.household else 1.0
-                lo_b, hi_b = s.food_bounds.get(f, (None, None))
-                cap_day = min(s.max_food_grams_per_day, hi_b if hi_b is not None else math.inf)
-                if s.household:  # at most max_portions_per_item portions of one food a day, over all meals
-                    cap_day = min(cap_day, s.portion_cap(f) * gpu)
-                for m in s.meals_for[f]:
-                    name = f"x_d{d}_{ascii_id(m)}_{ascii_id(f)}"
-                    if (d, m, f) in locked:
+            prefix = f"x_d{d}"
+            for f, gpu, cap_day, meals in per_food:
+                for m, tail in meals:
+                    name = prefix + tail
+                    if locked and (d, m, f) in locked:
                         units = locked[(d, m, f)] / gpu
                         v = self.var(name, units, units, integer=False)
-                        self.items[name] = ItemVar(d, m, f, gpu, locked=True)
+                        items[name] = ItemVar(d, m, f, gpu, locked=True)
                     else:
                         cap = min(s.max_item_grams, cap_day)
-                        hi = min(float(s.portion_cap(f)), math.floor(cap / gpu + 1e-9)) if s.household else cap
+                        hi = min(float(s.portion_cap(f)), math.floor(cap / gpu + 1e-9)) if household else cap
                         if hi <= 0:
                             continue
-                        v = self.var(name, 0.0, hi, integer=s.household)
-                        self.items[name] = ItemVar(d, m, f, gpu)
-                    self.item_by_day_food.setdefault((d, f), []).append((v, gpu))
-        for (d, f), pairs in self.item_by_day_food.items():
-            lo_b, hi_b = s.food_bounds.get(f, (None, None))
-            cap_day = min(s.max_food_grams_per_day, hi_b if hi_b is not None else math.inf)
-            if s.household:
-                cap_day = min(cap_day, s.portion_cap(f) * s.foods[f].portion_grams)
-            fixed = sum(self.vars[v.name].lowBound * g for v, g in pairs if self.items[v.name].locked)
+                        v = self.var(name, 0.0, hi, integer=household)
+                        items[name] = ItemVar(d, m, f, gpu)
+                    by_day_food.setdefault((d, f), []).append((v, gpu))
+        for (d, f), pairs in by_day_food.items():
+            lo_b = bounds.get(f, no_bounds)[0]
             if len(pairs) > 1:
-                g = self.var(f"g_d{d}_{ascii_id(f)}", 0.0, max(cap_day, fixed))
+                fixed = sum(self.vars[v.name].lowBound * g for v, g in pairs if items[v.name].locked)
+                g = self.var(f"g_d{d}_{ascii_id(f)}", 0.0, max(cap_days[f], fixed))
                 self.add_row(pulp.LpConstraint(_expr(pairs + [(g, -1.0)]), pulp.LpConstraintEQ, f"link_d{d}_{ascii_id(f)}", 0.0))
                 self.day_grams[(d, f)] = _expr([(g, 1.0)])
             else:
@@ -249,14 +279,7 @@ class _Builder:
         for (d, f), expr in self.day_grams.items():
             by_day.setdefault(d, []).append((f, expr))
         for d in s.day_list():
-            rows: dict[str, dict[pulp.LpVariable, float]] = {n: {} for n in needed}
-            for f, expr in by_day.get(d, []):
-                for n, c in s.foods[f].nutrients.items():
-                    row = rows.get(n)
-                    if row is None or not c:
-                        continue
-                    for v, g in expr.items():
-                        row[v] = row.get(v, 0.0) + c * g / 100.0
+            rows = self._food_nutrient_rows(by_day.get(d, []), needed)
             for n in needed:
                 pairs = rows[n]
                 if n == "vitamin_d_ug":
@@ -265,12 +288,30 @@ class _Builder:
                 if n == "magnesium_mg":
                     for v, c in self.supplemental_magnesium_pairs(d, absorbed=True):
                         pairs[v] = pairs.get(v, 0.0) + c
-                t = self.var(f"n_d{d}_{ascii_id(n)}", None, None)
+                t = self.var(f"n_d{d}_{_aid(n)}", None, None)
                 pairs[t] = pairs.get(t, 0.0) - 1.0
-                self.add_row(pulp.LpConstraint(_expr(pairs), pulp.LpConstraintEQ, f"def_{ascii_id(n)}_d{d}", 0.0))
+                self.add_row(pulp.LpConstraint(pairs, pulp.LpConstraintEQ, f"def_{_aid(n)}_d{d}", 0.0))
                 totals[(d, n)] = t
         self.totals = totals
         return totals
+
+    def _food_nutrient_rows(self, day_foods: list[tuple[str, pulp.LpAffineExpression]], needed: list[str]
+                            ) -> dict[str, pulp.LpAffineExpression]:
+        """Per nutrient, the expression {grams variable: nutrient per unit} over one day's foods (foods' own
+        order; foods without the nutrient, or with 0, left out), computed column-wise with numpy: ``c * g / 100``."""
+        rows = {n: pulp.LpAffineExpression() for n in needed}
+        terms = [(self.spec.foods[f].nutrients, v, g) for f, expr in day_foods for v, g in expr.items()]
+        if not terms or not needed:
+            return rows
+        per_food, variables, grams = zip(*terms)
+        g_arr = np.array(grams, dtype=float)
+        for n in needed:
+            c = np.array([amounts.get(n) or 0.0 for amounts in per_food], dtype=float)
+            keep = c != 0.0
+            if keep.any():
+                coefs = (0.0 + c[keep] * g_arr[keep] / 100.0).tolist()
+                rows[n] = pulp.LpAffineExpression(zip(compress(variables, keep.tolist()), coefs))
+        return rows
 
     def _period_groups(self, period: str) -> list[list[int]]:
         days = list(self.spec.day_list())
@@ -614,11 +655,13 @@ class _Builder:
 def build_model(spec: ModelSpec, purpose: Purpose = "plan", name: str = "cofactor_plan") -> BuiltModel:
     """Build the plan model. ``purpose="relax"`` adds weighted slacks to every normal/low-priority row and
     minimises them (normal rows weigh 1000× low rows, each slack scaled by its row's right-hand side)."""
-    return _Builder(spec, purpose, name).build()
+    with paused_gc():
+        return _Builder(spec, purpose, name).build()
 
 
 def relax_integrality(built: BuiltModel) -> None:
     """Make every integer variable continuous (the LP relaxation), in place."""
-    for v in built.problem.variables():
+    # the builder made every variable of the problem: no need for problem.variables() to re-walk every row
+    for v in (built.variables.values() if built.variables else built.problem.variables()):
         v.cat = pulp.LpContinuous
     built.is_mip = False

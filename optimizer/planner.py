@@ -11,7 +11,10 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import replace
+from itertools import compress
 from typing import Any
+
+import numpy as np
 
 import foods as food_catalogue
 from optimizer import explain
@@ -30,6 +33,7 @@ from optimizer.model import (
     build_model,
     map_items,
     map_supplements,
+    paused_gc,
     relax_integrality,
 )
 from optimizer.plan import AppliedTarget, Plan
@@ -82,16 +86,20 @@ def food_data(table: Any, ids: list[str], nutrients: list[str], household: bool,
     """Model data for candidate foods: nutrients per 100 g (unknown = 0), portion, price per 100 g."""
     frame = table.frame
     cols = [n for n in nutrients if n in frame.columns]
-    values = frame.loc[ids, cols].astype(float).fillna(0.0).to_dict("index")
-    names = frame.loc[ids, "name"].astype(str).to_dict() if "name" in frame.columns else {f: f for f in ids}
-    prices = frame.loc[ids, "price_per_100g"].to_dict() if "price_per_100g" in frame.columns else {}
-    groups = frame.loc[ids, "group"].to_dict() if "group" in frame.columns else {}
+    extra = [c for c in ("name", "price_per_100g", "group") if c in frame.columns]
+    sub = frame.loc[ids, cols + extra]  # one lookup (raises KeyError for an unknown id, as before)
+    values = sub[cols].astype(float).to_numpy()
+    values = np.where(np.isnan(values), 0.0, values)
+    nonzero = (values != 0.0).tolist()
+    names = sub["name"].astype(str).tolist() if "name" in sub.columns else list(ids)
+    prices = sub["price_per_100g"].tolist() if "price_per_100g" in sub.columns else [None] * len(ids)
+    groups = sub["group"].tolist() if "group" in sub.columns else [""] * len(ids)
     out = {}
-    for f in ids:
-        portion, grams = table.portion_for(f) if (household or f in need_portions) else ("g", 1.0)
-        price = prices.get(f)
-        out[f] = FoodData(f, names.get(f, f), str(portion), float(grams), {k: v for k, v in values[f].items() if v},
-                          None if _isnan(price) else float(price), str(groups.get(f, "") or ""))
+    with paused_gc():  # thousands of small objects that all stay alive
+        for f, row, keep, name, price, group in zip(ids, values.tolist(), nonzero, names, prices, groups):
+            portion, grams = table.portion_for(f) if (household or f in need_portions) else ("g", 1.0)
+            out[f] = FoodData(f, name, str(portion), float(grams), dict(compress(zip(cols, row), keep)),
+                              None if _isnan(price) else float(price), str(group or ""))
     return out
 
 
@@ -320,15 +328,20 @@ def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None
     notes += [f"{n} foods left out by {why}." for why, n in cands.removed.items()]
     ids = list(cands.food_ids)
     if request.objective == "cost" or (request.objective_weights or {}).get("cost"):
-        prices = frame["price_per_100g"] if "price_per_100g" in frame.columns else None
-        priced = [f for f in ids if prices is not None and not _isnan(prices.get(f))]
+        if "price_per_100g" in frame.columns and ids:
+            has_price = frame["price_per_100g"].reindex(ids).notna().to_numpy()
+            priced = {f for f, ok in zip(ids, has_price) if ok}
+        else:
+            priced = set()
         if len(priced) < len(ids):
             notes.append(f"{len(ids) - len(priced)} candidate foods have no price and are left out of cost mode.")
-        ids = [f for f in ids if f in set(priced) or f in _forced_foods(request)]
+        forced = _forced_foods(request)
+        ids = [f for f in ids if f in priced or f in forced]
         cands = Candidates(tuple(ids), {f: cands.meals_for[f] for f in ids}, cands.removed)
     constrained = sorted({t.nutrient for t in targets if t.applies_to == "total" and t.nutrient in frame.columns})
+    missing_counts = frame.loc[ids, constrained].isna().sum().to_dict() if ids and constrained else {}
     for n in constrained:
-        missing = int(frame.loc[ids, n].isna().sum()) if ids else 0
+        missing = int(missing_counts.get(n, 0))
         if missing:
             notes.append(f"{missing} candidate foods lack a {n} value (counted as 0).")
     spec = full_spec = build_spec(request, table, catalogue, targets, cands, supplement_ids)

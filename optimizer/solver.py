@@ -19,6 +19,7 @@ Duals: d(objective)/d(right-hand side) in the problem's own sense (PuLP's conven
 from __future__ import annotations
 
 import atexit
+import itertools
 import math
 import operator
 import os
@@ -141,7 +142,7 @@ def solve(problem: pulp.LpProblem, options: SolveOptions | None = None) -> Solve
     if not isinstance(problem, pulp.LpProblem):
         raise RequestError(f"solve() needs a pulp.LpProblem, got {type(problem).__name__}.")
     started = time.perf_counter()
-    variables = problem.variables()
+    variables = _variables_of(problem)
     is_mip = any(v.cat == pulp.LpInteger for v in variables)
     if not variables:
         constant = float(problem.objective.constant) if problem.objective is not None else 0.0
@@ -191,6 +192,30 @@ class _Outcome:
     message: str = ""
 
 
+def _variables_of(problem: pulp.LpProblem) -> list[Any]:
+    """``problem.variables()`` (sorted by name). PuLP 3.x re-registers every row's variables one Python call at a
+    time on each call; when ``addConstraint`` has registered them all already (the usual case) this checks that
+    with C-level set operations, registers only objective-only variables, and sorts. Any doubt (other PuLP
+    versions, rows edited after adding): PuLP's own ``variables()``."""
+    registered, ids, constraints = (getattr(problem, a, None) for a in ("_variables", "_variable_ids", "_constraints"))
+    if not (isinstance(registered, list) and isinstance(ids, dict) and isinstance(constraints, dict)
+            and hasattr(problem, "_add_variables")):
+        return problem.variables()
+    try:
+        exprs = [c.expr for c in constraints.values()]
+        rows_registered = all(map(ids.__contains__, map(operator.attrgetter("hash"),
+                                                         itertools.chain.from_iterable(map(dict.keys, exprs)))))
+        objective = [] if problem.objective is None else list(problem.objective.keys())
+        new = [v for v in objective if v.hash not in ids]  # e.g. a food with none of the modelled nutrients
+    except (AttributeError, TypeError):
+        return problem.variables()
+    if not rows_registered:
+        return problem.variables()
+    problem._add_variables(new)  # as variables() would: objective variables first, in the objective's order
+    registered.sort(key=lambda v: v.name)
+    return registered
+
+
 def _constraints_of(problem: pulp.LpProblem) -> list[Any]:
     """Constraints in insertion order (PuLP 3.3: mapping view that is also callable; 4.x: a method)."""
     constraints = problem.constraints
@@ -227,8 +252,12 @@ def extract_arrays(problem: pulp.LpProblem, variables: list[Any] | None = None) 
     n, m = len(variables), len(constraints)
     cost = np.zeros(n)
     objective = problem.objective if problem.objective is not None else pulp.LpAffineExpression()
-    for var, coef in objective.items():
-        cost[index[key(var)]] = coef
+    if legacy and objective:
+        at = np.fromiter(map(index.__getitem__, map(key, objective.keys())), dtype=np.int64, count=len(objective))
+        cost[at] = np.fromiter(objective.values(), dtype=float, count=len(objective))
+    else:
+        for var, coef in objective.items():
+            cost[index[key(var)]] = coef
     lower = np.array([-_INF if v.lowBound is None else v.lowBound for v in variables], dtype=float)
     upper = np.array([_INF if v.upBound is None else v.upBound for v in variables], dtype=float)
     integer = np.array([v.cat == pulp.LpInteger for v in variables], dtype=bool)
@@ -237,15 +266,19 @@ def extract_arrays(problem: pulp.LpProblem, variables: list[Any] | None = None) 
     coefs: list[float] = []
     row_lower = np.empty(m)
     row_upper = np.empty(m)
+    if legacy:  # all rows at once, C-level iteration straight into arrays
+        exprs = [con.expr for con in constraints]
+        starts[1:] = np.cumsum(np.fromiter(map(len, exprs), dtype=np.int64, count=m))
+        nnz = int(starts[-1]) if m else 0
+        index_array = np.fromiter(map(index.__getitem__, map(key, itertools.chain.from_iterable(map(dict.keys, exprs)))),
+                                  dtype=np.int32, count=nnz)
+        value_array = np.fromiter(itertools.chain.from_iterable(map(dict.values, exprs)), dtype=float, count=nnz)
     for r, con in enumerate(constraints):
-        if legacy:
-            cols.extend(map(index.__getitem__, map(key, con.expr.keys())))
-            coefs.extend(con.expr.values())
-        else:
+        if not legacy:
             for var, coef in con.items():
                 cols.append(index[key(var)])
                 coefs.append(coef)
-        starts[r + 1] = len(cols)
+            starts[r + 1] = len(cols)
         lb, ub = con.getLb(), con.getUb()
         row_lower[r] = -_INF if lb is None else lb
         row_upper[r] = _INF if ub is None else ub
@@ -254,7 +287,8 @@ def extract_arrays(problem: pulp.LpProblem, variables: list[Any] | None = None) 
         "maximize": problem.sense == pulp.LpMaximize, "offset": float(objective.constant or 0.0),
         "cost": cost, "lower": lower, "upper": upper, "integer": integer,
         "row_lower": row_lower, "row_upper": row_upper, "starts": starts,
-        "index": np.array(cols, dtype=np.int32), "value": np.array(coefs, dtype=float), "initial": initial,
+        "index": index_array if legacy else np.array(cols, dtype=np.int32),
+        "value": value_array if legacy else np.array(coefs, dtype=float), "initial": initial,
     }
 
 

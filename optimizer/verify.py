@@ -105,7 +105,7 @@ def compute_totals(
     totals = pd.DataFrame(0.0, index=index, columns=cols)
     if len(items_df):
         ids = items_df["food_id"].astype(str).to_numpy()
-        unknown = sorted(set(ids) - set(frame.index))
+        unknown = sorted(f for f in set(ids) if f not in frame.index)  # hash lookups, not a set of the catalogue
         if unknown:
             from foods.errors import UnknownFoodError
 
@@ -132,6 +132,19 @@ def requested_targets(request: Any) -> Targets:
 
         return targets_for(request.profile).with_overrides(request.targets)
     return Targets().with_overrides(request.targets)
+
+
+def _names(frame: pd.DataFrame) -> dict[str, str]:
+    """Food id -> name (as text) for the whole catalogue (plain lists: fast on Arrow-backed columns)."""
+    if "name" not in frame.columns:
+        return {}
+    return dict(zip(frame.index.tolist(), frame["name"].astype(str).tolist()))
+
+
+def _in_index(values: pd.Series, index: pd.Index) -> np.ndarray:
+    """Which ``values`` (as text) are ids in ``index``: hash lookups per value, not ``isin`` (which converts
+    the whole catalogue index)."""
+    return np.fromiter((v in index for v in values.astype(str)), dtype=bool, count=len(values))
 
 
 def _col(rows: pd.DataFrame, name: str, default: float = 0.0) -> np.ndarray:
@@ -197,13 +210,13 @@ def verify_plan(
     items = plan.items
     supp_df = plan.supplements
     frame = foods.frame
-    names = frame["name"].astype(str).to_dict() if "name" in frame.columns else {}
+    names = _names(frame)
 
     _check_items(chk, plan, foods, names)
     _check_food_rules(chk, plan, foods, names)
     _check_supplements(chk, plan, supplements)
 
-    known = items[items["food_id"].astype(str).isin(frame.index)] if len(items) else items
+    known = items[_in_index(items["food_id"], frame.index)] if len(items) else items
     try:
         supp_ok = supp_df.iloc[0:0]
         if len(supp_df) and supplements is not None:
@@ -444,9 +457,8 @@ def unknown_values(plan: Plan, foods: FoodTable, nutrients: Iterable[str] | None
     frame = foods.frame
     wanted = set(nutrients) if nutrients is not None else {t.nutrient for t in plan.target_rows}
     items = plan.items
-    items = items[items["food_id"].astype(str).isin(frame.index) & (items["grams"] > 0)] if len(items) else items
-    names = frame["name"].astype(str).to_dict() if "name" in frame.columns else {}
-    return _unknown_lines(items, frame, wanted, names)
+    items = items[_in_index(items["food_id"], frame.index) & (items["grams"] > 0).to_numpy()] if len(items) else items
+    return _unknown_lines(items, frame, wanted, _names(frame))
 
 
 def _unknown_lines(items: pd.DataFrame, frame: pd.DataFrame, nutrients: set[str], names: dict[str, str]) -> list[str]:
