@@ -105,6 +105,20 @@ class SupplementCatalogue:
         return per_period / 7.0 if row["schedule"] == "weekly" else per_period
 
 
+def amount_column_unit(column: str) -> str | None:
+    """The unit spelled in a would-be amount column (``"mcg"`` in ``vitamin_d_mcg_per_unit``), else ``None``.
+
+    Only names shaped ``vitamin_d_<unit>_per_unit`` or ``magnesium_<unit>_per_unit`` count; the known
+    amount columns (µg/IU of vitamin D, mg of elemental magnesium) are not checked here.
+    """
+    for prefix in ("vitamin_d_", "magnesium_"):
+        if column.startswith(prefix) and column.endswith("_per_unit"):
+            unit = column[len(prefix):-len("_per_unit")]
+            if unit and "_" not in unit:
+                return unit
+    return None
+
+
 def _amount(record: CsvRow, column: str, source: str, **options: object) -> float:
     return parse_number(record.get(column), error=SupplementDataError, source=source, row=record.row,
                         column=column, **options)  # type: ignore[arg-type]
@@ -197,6 +211,15 @@ def read_supplements_csv(source: CsvSource) -> SupplementCatalogue:
     table = read_csv_rows(source, SupplementDataError, required=("supplement_id", "name", "schedule"))
     for column in table.columns:
         if column not in KNOWN_COLUMNS:
+            unit = amount_column_unit(column)
+            if unit is not None:
+                vitamin_d = column.startswith("vitamin_d_")
+                raise SupplementDataError(
+                    f"unknown unit '{unit}' in an amount column.", source=table.source, row=1, column=column,
+                    fix=("Give vitamin D per unit in µg or IU: vitamin_d_ug_per_unit or vitamin_d_iu_per_unit "
+                         "(1 µg = 40 IU; mcg is µg)." if vitamin_d else
+                         "Give elemental magnesium per unit in mg: magnesium_mg_per_unit (1 g = 1000 mg)."),
+                )
             raise SupplementDataError(
                 "unknown column.", source=table.source, row=1, column=column,
                 fix=f"Rename or remove it; supplement files use: {', '.join(KNOWN_COLUMNS)}.",

@@ -196,7 +196,7 @@ class _Builder:
                     continue
                 # one total for the plan, spread evenly: units / max(days, 7) count on every day (as verify.py)
                 name = f"w_{ascii_id(sid)}"
-                v = self.var(name, 0.0, float(sup.max_units * len(s.weeks())), integer=True)
+                v = self.var(name, 0.0, float(sup.max_units * s.plan_weeks()), integer=True)
                 self.doses[name] = DoseVar(1, sid, weekly=True)
                 for d in s.day_list():
                     self.weekly_doses.setdefault(d, []).append((v, sup))
@@ -231,7 +231,7 @@ class _Builder:
                 self.row(f"dose_d{d}", self.vitamin_d_dose_pairs(d), "==", float(s.dose_daily_ug or 0.0),
                          RowInfo("dose", "mandatory", "eq", float(s.dose_daily_ug or 0.0), "vitamin_d_supplement_ug", "vitamin_d_ug", d))
         elif s.vitamin_d_mode == "weekly":
-            rhs = float(s.dose_weekly_ug or 0.0) * max(s.days, 7) / 7.0
+            rhs = float(s.dose_weekly_ug or 0.0) * max(s.plan_days, 7) / 7.0
             pairs = [(v, sup.vitamin_d_ug) for v, sup in self.weekly_doses.get(1, []) if sup.vitamin_d_ug]
             self.row("dose_plan", pairs, "==", rhs,
                      RowInfo("dose", "mandatory", "eq", rhs, "vitamin_d_weekly_supplement_ug", "vitamin_d_ug", None, s.days))
@@ -239,7 +239,7 @@ class _Builder:
     def vitamin_d_dose_pairs(self, d: int) -> list[tuple[pulp.LpVariable, float]]:
         """Supplemental vitamin D of day ``d`` (µg/day): daily units + weekly units / 7."""
         pairs = [(v, sup.vitamin_d_ug) for v, sup in self.daily_doses[d] if sup.vitamin_d_ug]
-        spread = float(max(self.spec.days, 7))
+        spread = float(max(self.spec.plan_days, 7))
         pairs += [(v, sup.vitamin_d_ug / spread) for v, sup in self.weekly_doses.get(d, []) if sup.vitamin_d_ug]
         return pairs
 
@@ -251,7 +251,7 @@ class _Builder:
                 out.append((v, sup.magnesium_mg * (sup.absorption_factor if absorbed else 1.0)))
         for v, sup in self.weekly_doses.get(d, []):
             if sup.magnesium_mg:
-                out.append((v, sup.magnesium_mg / max(self.spec.days, 7) * (sup.absorption_factor if absorbed else 1.0)))
+                out.append((v, sup.magnesium_mg / max(self.spec.plan_days, 7) * (sup.absorption_factor if absorbed else 1.0)))
         return out
 
     def _needed_nutrients(self) -> list[str]:
@@ -483,7 +483,7 @@ class _Builder:
         s = self.spec
         k_max = s.max_days_per_food if (s.max_days_per_food and s.max_days_per_food < s.days) else None
         n_min = s.min_foods_per_day or 0
-        if k_max is None and n_min <= 0 and not s.group_max_foods_per_day:
+        if k_max is None and n_min <= 0 and not s.group_max_foods_per_day and not s.use_penalty:
             return
         self.used: dict[tuple[int, str], pulp.LpVariable] = {}
         for (d, f), pairs in self.item_by_day_food.items():
@@ -613,13 +613,16 @@ class _Builder:
                     add(v, 2.0 * w["preferences"] * unit)
         for name, dv in self.doses.items():
             sup = s.supplements[dv.supplement_id]
-            taken = s.days if dv.day == 0 else 1  # a daily regimen variable stands for every day
+            # a daily regimen variable stands for every day; a weekly product's units serve the whole plan
+            taken = s.days if dv.day == 0 else (s.days / s.plan_days if dv.weekly else 1)
             if w.get("supplements"):
                 add(self.vars[name], w["supplements"] * taken)
             if w.get("cost") and sup.price_per_unit is not None:
                 add(self.vars[name], w["cost"] * sup.price_per_unit * taken)
         if w.get("change"):
             self._change_terms(add, w["change"])
+        for (d, f), u in getattr(self, "used", {}).items():
+            add(u, s.use_penalty.get(f, 0.0))
         self.prob.setObjective(_expr(list(terms.items())))
 
     def _change_terms(self, add, weight: float) -> None:

@@ -83,6 +83,10 @@ class ModelSpec:
     group_max_per_meal: int | None = None  # distinct foods of one food group per meal
     group_max_exempt: frozenset[str] = frozenset()  # groups the per-meal/day group limits skip (vegetables, fruit)
     fixed_doses: dict[str, int] = field(default_factory=dict)  # daily regimen fixed in advance: product -> units/day
+    # a one-day model standing for one of this many interchangeable days of a plan: weekly products count as in that
+    # plan (units / max(n, 7) a day) and their objective is shared by its days (the week decomposes into such days)
+    day_of_plan: int | None = None
+    use_penalty: dict[str, float] = field(default_factory=dict)  # food -> objective per day it is used (column pricing)
 
     def portion_cap(self, food_id: str) -> int:
         """Most household portions of one food per item and per day: ``max_portions_per_item`` for small portions
@@ -97,8 +101,17 @@ class ModelSpec:
         """Days of each (possibly partial) week of the plan."""
         return [list(range(s, min(s + 7, self.days + 1))) for s in range(1, self.days + 1, 7)]
 
+    @property
+    def plan_days(self) -> int:
+        """Days of the plan this model stands for (``days``, or ``day_of_plan`` for a one-day share of a plan)."""
+        return self.day_of_plan or self.days
+
+    def plan_weeks(self) -> int:
+        """Number of (possibly partial) weeks in the plan this model stands for."""
+        return -(-self.plan_days // 7)
+
     def weekly_products_allowed(self) -> bool:
-        return self.vitamin_d_mode == "weekly" or (self.vitamin_d_mode == "choose" and self.days >= 7)
+        return self.vitamin_d_mode == "weekly" or (self.vitamin_d_mode == "choose" and self.plan_days >= 7)
 
     def with_foods(self, food_ids: list[str]) -> ModelSpec:
         """The same spec restricted to ``food_ids`` (order kept)."""

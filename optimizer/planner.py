@@ -39,7 +39,9 @@ from optimizer.model import (
 from optimizer.plan import AppliedTarget, Plan
 from optimizer.request import PlanRequest
 from optimizer.solver import SolveOptions, SolveResult, solve
-from optimizer.strategies import compose_week, improve_week, solve_in_two_stages
+from optimizer.strategies import compose_week, day_spec, improve_week, solve_in_two_stages
+from optimizer.week_columns import COLUMN_BUDGET_S, compose_by_columns
+from optimizer.week_columns import applicable as columns_apply
 from optimizer.targets import Target, Targets, targets_for
 from optimizer.verify import compute_totals, verify_plan
 
@@ -47,6 +49,7 @@ LP_POOL_TRIGGER = 400  # continuous plans with more candidates are solved in two
 POOL_TRIGGER = 45  # integer plans with more candidates than this are solved on an LP-chosen pool
 POOL_ROUNDS = 8  # daily LPs, each without the foods earlier rounds used
 POOL_TARGET = 60  # stop the LP rounds once the pool has this many foods
+COLUMN_FOODS_MAX = 600  # integer weeks over at most this many candidates: day menus over all of them (no pool)
 GROUP_MAX_FOODS_PER_DAY = 2
 GROUP_MIN_PORTIONS: dict[str, float] = {"Vegetables and Vegetable Products": 2.0, "Fruits and Fruit Juices": 1.0}
 DEFAULT_WEIGHTS: dict[str, dict[str, float]] = {
@@ -349,6 +352,21 @@ def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None
     warm: dict[str, float] = {}
     pool_note = ""
     integer = spec.household or bool(spec.min_foods_per_day) or bool(spec.max_days_per_food and spec.max_days_per_food < spec.days)
+    if integer and spec.household and columns_apply(spec) and len(spec.foods) <= COLUMN_FOODS_MAX:
+        budget = min(COLUMN_BUDGET_S, 0.6 * (options.time_limit_s or 20.0) - (time.perf_counter() - start))
+        week = compose_by_columns(spec, options, budget) if budget > 1.0 else None
+        if week is not None:
+            notes += week.notes
+            built = build_model(replace(spec, symmetric_days=False))  # menus alternate: no energy ordering
+            gap = max((week.objective - week.bound) / max(abs(week.objective), 1e-9), 0.0)
+            proven = gap <= request.relative_gap
+            result = SolveResult(termination="optimal" if proven else "time_limit", has_solution=True,
+                                 solver=options.solver, values=week.values, objective=week.objective, bound=week.bound,
+                                 gap=gap, runtime_s=time.perf_counter() - start, is_mip=True,
+                                 message="week composed from day menus (column generation)")
+            if not proven:
+                result = improve_week(built, week.values, result, options, start, notes)
+            return finish_plan(request, table, catalogue, targets, full_spec, built, result, notes, start)
     if integer and len(spec.foods) > POOL_TRIGGER:
         pool, first, pool_meals = choose_pool(spec, request, options)
         if pool:
@@ -372,6 +390,8 @@ def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None
             composed = compose_week(spec, options, per_day=True)
         if composed is not None:
             values, upper, lower, menu_notes = composed
+            if lower is not None and (pool_note or spec.weekly_products_allowed()):  # menus over a pool (or without weekly products) bound
+                lower = valid_week_bound(full_spec, options)  # nothing: use the LP over every candidate instead
             gap = None if lower is None else max((upper - lower) / max(abs(upper), 1e-9), 0.0)
             notes += menu_notes
             proven = gap is not None and gap <= request.relative_gap
@@ -381,7 +401,7 @@ def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None
             # menus alternate over the days, which the energy ordering of interchangeable days would forbid
             built = build_model(replace(spec, symmetric_days=False))
             if not proven:
-                result = improve_week(built, values, result, options, start, notes)
+                result = improve_week(built, values, result, options, start, notes, model_bound_valid=not pool_note)
     if result is None:
         if warm and built.is_mip:
             warm_start_values(built, warm)
@@ -395,6 +415,18 @@ def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None
     if pool_note:
         notes.append(pool_note)
     return finish_plan(request, table, catalogue, targets, full_spec, built, result, notes, start)
+
+
+def valid_week_bound(spec: ModelSpec, options: SolveOptions) -> float | None:
+    """A lower bound on the week's objective over every candidate food: days × the LP relaxation of one of its
+    interchangeable days (weekly products shared as in the week). None when that LP does not solve."""
+    day = replace(day_spec(spec, None), day_of_plan=spec.days)
+    built = build_model(day, name="day_bound_lp")
+    relax_integrality(built)
+    result = solve(built.problem, replace(options, want_duals=False, warm_start=False))
+    if result.termination != "optimal" or result.objective is None:
+        return None
+    return spec.days * float(result.objective)
 
 
 def _isnan(v: Any) -> bool:

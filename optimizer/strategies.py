@@ -175,8 +175,10 @@ def _menus(spec: ModelSpec, slots: list, options: SolveOptions, k: int, regimen:
 
 
 def improve_week(built: Any, values: dict[str, float], composed: SolveResult, options: SolveOptions, start: float,
-                 notes: list[str]) -> SolveResult:
-    """Try to improve a composed week with the week model, warm-started from it, within the time left."""
+                 notes: list[str], model_bound_valid: bool = True) -> SolveResult:
+    """Try to improve a composed week with the week model, warm-started from it, within the time left.
+    ``model_bound_valid``: the week model covers every candidate food, so its own bound is a bound of the plan
+    (not so for a model over a pool of foods)."""
     left = (options.time_limit_s or 20.0) - (time.perf_counter() - start)
     if left < 1.0:
         return composed
@@ -190,7 +192,7 @@ def improve_week(built: Any, values: dict[str, float], composed: SolveResult, op
     built.set_initial_values({n: v for n, v in initial.items() if n in built.variables})
     result = solve(built.problem, replace(options, time_limit_s=min(left, IMPROVE_LIMIT_S), warm_start=True, want_duals=False))
     bound = composed.bound
-    if result.bound is not None:
+    if result.bound is not None and model_bound_valid:
         bound = result.bound if bound is None else max(bound, result.bound)
     if result.has_solution and result.objective is not None and result.objective < (composed.objective or 0.0) - 1e-9:
         gap = None if bound is None else max((result.objective - bound) / max(abs(result.objective), 1e-9), 0.0)

@@ -153,3 +153,40 @@ def test_shipped_files_match_the_shipped_provenance() -> None:
     for name in (FOODS_FILE, PORTIONS_FILE):
         assert sha256(data / name) in provenance, f"{name} changed without rebuilding PROVENANCE.md"
     assert "7907" in provenance and "951" in provenance
+
+
+@needs_jar
+def test_rebuilding_from_the_real_jar_reproduces_the_shipped_files(tmp_path: Path) -> None:
+    """The committed files are exactly what the builder makes from the jar (about 4 s)."""
+    data = Path(__file__).resolve().parents[2] / "foods" / "data"
+    counts = build(JAR, tmp_path)
+    assert counts == {"current": 7907, "records": 8858, "excluded": 951, "excluded_listed_deprecated": 951,
+                      "portions": 13817, "magnesium_known": 7228, "vitamin_d_known": 4636}
+    for name in (FOODS_FILE, PORTIONS_FILE):
+        assert (tmp_path / name).read_bytes() == (data / name).read_bytes(), f"{name} differs from a fresh build"
+    built = (tmp_path / PROVENANCE_FILE).read_text(encoding="utf-8")
+    assert built == (data / PROVENANCE_FILE).read_text(encoding="utf-8")
+
+
+@needs_jar
+def test_no_deprecated_record_is_shipped() -> None:
+    """Shipped ids are exactly foods.index; the 951 records outside it (deprecated) are left out.
+
+    28 ids appear in both indexes: deprecated.index keeps their old abbreviated names, foods.index and the
+    records carry the current ones, so they are current foods.
+    """
+    from foods import load_foods
+
+    def ids(text: str) -> set[str]:
+        return {line.split("|")[0].strip() for line in text.splitlines() if line.strip()}
+
+    with zipfile.ZipFile(JAR) as archive:
+        deprecated = ids(archive.read("usda_sr24/deprecated.index").decode())
+        current = ids(archive.read("usda_sr24/foods.index").decode())
+        records = {Path(n).stem for n in archive.namelist() if n.endswith(".xml")}
+    shipped = set(load_foods().frame.index)
+    assert shipped == current and len(shipped) == 7907
+    left_out = records - current
+    assert len(left_out) == 951 and left_out <= deprecated
+    assert not left_out & shipped
+    assert load_foods()["03813"]["name"].startswith("Infant formula, MEAD JOHNSON")  # renamed, still current

@@ -180,3 +180,41 @@ def test_malformed_values_name_file_row_and_column(copy, file, line, column, rea
     error = caught.value
     assert error.source.endswith(file) and error.row == row and error.column == column
     assert f"row {row}" in str(error) and reason in str(error)
+
+
+def test_fndds_survey_foods_use_wweia_categories_and_portion_descriptions(copy):
+    """FNDDS downloads: food_category_id is a WWEIA code (wweia_food_category.csv), portions are described in
+    portion_description while modifier holds a numeric portion code, and amount is blank."""
+    (copy / "food.csv").write_text(
+        '"fdc_id","data_type","description","food_category_id","publication_date"\n'
+        '"2705385","survey_fndds_food","Milk, whole","1002","2022-10-28"\n'
+        '"2705640","survey_fndds_food","Almonds, unsalted","2802","2022-10-28"\n', encoding="utf-8")
+    (copy / "wweia_food_category.csv").write_text(
+        '"wweia_food_category","wweia_food_category_description"\n'
+        '"1002","Milk, whole"\n"2802","Nuts and seeds"\n', encoding="utf-8")
+    (copy / "food_nutrient.csv").write_text(
+        '"id","fdc_id","nutrient_id","amount","data_points","derivation_id","min","max","median","footnote",'
+        '"min_year_acquired"\n'
+        '"1","2705385","1008","60","","","","","","",""\n'
+        '"2","2705385","1090","10","","","","","","",""\n'
+        '"3","2705385","1114","1.1","","","","","","",""\n'
+        '"4","2705640","1008","579","","","","","","",""\n'
+        '"5","2705640","1090","270","","","","","","",""\n', encoding="utf-8")
+    (copy / "food_portion.csv").write_text(
+        '"id","fdc_id","seq_num","amount","measure_unit_id","portion_description","modifier","gram_weight",'
+        '"data_points","footnote","min_year_acquired"\n'
+        '"1","2705385","2","","9999","Quantity not specified","90000","244.0","","",""\n'
+        '"2","2705385","1","","9999","1 cup","10205","244.0","","",""\n'
+        '"3","2705640","1","","9999","1 oz","10206","28.35","","",""\n', encoding="utf-8")
+    table = foods.import_fdc(copy)
+    assert list(table.frame.index) == ["2705385", "2705640"]
+    assert table["2705385"]["group"] == "Milk, whole" and table["2705640"]["group"] == "Nuts and seeds"
+    assert table["2705385"]["vitamin_d_ug"] == 1.1 and table["2705640"]["magnesium_mg"] == 270.0
+    assert math.isnan(table["2705640"]["vitamin_d_ug"])  # not listed: unknown
+    milk = table.portions_of("2705385")
+    assert list(milk["portion"]) == ["1 cup", "Quantity not specified"]  # seq_num order, codes dropped
+    assert list(milk["amount"]) == [1.0, 1.0] and list(milk["grams"]) == [244.0, 244.0]
+    assert not table["2705385"]["vegan"] and table["2705385"]["vegetarian"]
+    # ODS magnesium fact sheet: almonds 1 oz = 80 mg (±15 %), using the download's own portion
+    ounce = table.portions_of("2705640").iloc[0]["grams"]
+    assert table["2705640"]["magnesium_mg"] * ounce / 100 == pytest.approx(80, rel=0.15)

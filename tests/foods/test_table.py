@@ -307,3 +307,36 @@ def test_from_frame_with_a_portions_table() -> None:
     with pytest.raises(FoodDataError, match="portion for unknown food id 'b'") as info:
         FoodTable.from_frame(frame, portions=portions.assign(food_id=["a", "b"]), source="download")
     assert info.value.row == 3 and info.value.column == "food_id"
+
+
+# --------------------------------------------------------------------------- the everyday file's own checks
+def _everyday(text: str) -> pd.DataFrame:
+    import io
+
+    from foods.everyday import read_everyday
+
+    ids = pd.Index(["12014", "01079"])
+    portions = pd.DataFrame({"food_id": ["12014", "12014", "01079"], "portion": ["oz", "cup", "cup"],
+                             "amount": [1.0, 1.0, 1.0], "grams": [28.35, 129.0, 244.0]})
+    return read_everyday(io.StringIO(text), ids, portions)
+
+
+def test_everyday_file_gives_meals_in_canonical_order_and_portion_grams() -> None:
+    frame = _everyday("food_id,default_portion,meals,note\n12014,oz,snack;breakfast,seeds\n01079,cup,breakfast,\n")
+    assert frame.loc["12014", "meals"] == "breakfast;snack"
+    assert frame.loc["12014", "default_portion_grams"] == 28.35 and frame["everyday"].all()
+
+
+@pytest.mark.parametrize(("text", "row", "column", "reason"), [
+    ("food_id,default_portion,meals\n12014,oz,snack\n", 1, "note", "missing"),
+    ("food_id,default_portion,meals,note\n99999,oz,snack,\n", 2, "food_id", "unknown food id '99999'"),
+    ("food_id,default_portion,meals,note\n12014,oz,snack,\n12014,cup,lunch,\n", 3, "food_id", "listed twice"),
+    ("food_id,default_portion,meals,note\n12014,handful,snack,\n", 2, "default_portion", "no household portion"),
+    ("food_id,default_portion,meals,note\n12014,oz,brunch,\n", 2, "meals", "must be"),
+    ("food_id,default_portion,meals,note\n12014,oz,,\n", 2, "meals", "must be"),
+])
+def test_everyday_file_rejects_bad_rows(text: str, row: int, column: str, reason: str) -> None:
+    with pytest.raises(FoodDataError, match=reason) as info:
+        _everyday(text)
+    assert info.value.row == row and info.value.column == column
+    assert info.value.source == "foods/data/everyday.csv"
