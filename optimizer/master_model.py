@@ -73,3 +73,32 @@ def build_master(columns: Sequence[MenuColumn], days: int, max_days: dict[str, i
         prob.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression([(v, 1.0) for v in y.values()]),
                                              pulp.LpConstraintLE, "one_regimen", 1.0))
     return MasterModel(prob, x, artificial, food_rows, days_row)
+
+
+@dataclass
+class MasterDual:
+    problem: pulp.LpProblem
+    mu: pulp.LpVariable
+    lam: dict[str, pulp.LpVariable]
+
+
+def build_master_dual(columns: Sequence[MenuColumn], days: int, max_days: dict[str, int], big_m: float,
+                      regularization: float = 1e-6) -> MasterDual:
+    """The dual of the master LP, written out so that among its many optimal solutions (the master is highly
+    degenerate) the one with the smallest multipliers is taken:
+
+        maximise  days * mu - sum_f k_f * lambda_f - regularization * sum_f lambda_f
+        subject to mu - sum_{f in p} lambda_f <= cost_p  for every menu p,   mu <= big_m,   lambda >= 0
+
+    A solver's duals of the primal may be any optimal vertex (e.g. ``mu = big_m``), which prices nothing useful
+    and gives a weak Lagrangian bound."""
+    prob = pulp.LpProblem("week_master_dual", pulp.LpMaximize)
+    mu = pulp.LpVariable("mu", None, big_m)
+    foods = sorted({f for c in columns for f in c.foods if f in max_days})
+    lam = {f: pulp.LpVariable(f"lam_{ascii_id(f)}", 0) for f in foods}
+    prob.setObjective(pulp.LpAffineExpression([(mu, float(days))] + [(lam[f], -(float(max_days[f]) + regularization))
+                                                                      for f in foods]))
+    for i, c in enumerate(columns):
+        pairs = [(mu, 1.0)] + [(lam[f], -1.0) for f in sorted(c.foods) if f in lam]
+        prob.addConstraint(pulp.LpConstraint(pulp.LpAffineExpression(pairs), pulp.LpConstraintLE, f"menu_{i}", c.cost))
+    return MasterDual(prob, mu, lam)

@@ -21,7 +21,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any
 
-from optimizer.master_model import MenuColumn, build_master
+from optimizer.master_model import MenuColumn, build_master, build_master_dual
 from optimizer.model import ModelSpec, build_model
 from optimizer.solver import SolveOptions, SolveResult, solve
 from optimizer.strategies import day_spec
@@ -144,18 +144,26 @@ def compose_by_columns(spec: ModelSpec, options: SolveOptions, budget_s: float) 
 
 def _solve_master(columns: list[MenuColumn], days: int, max_days: dict[str, int], big_m: float,
                   options: SolveOptions, integer: bool, duals: bool = False) -> Any:
+    """Integer master: (objective, days per menu), or None when the menus cannot fill the week. LP (``duals``):
+    (LP objective, lambda per food, mu) from the master's dual with the smallest multipliers."""
+    opts = replace(options, time_limit_s=5.0, relative_gap=1e-6, want_duals=False, warm_start=False)
+    if duals:
+        dual = build_master_dual(columns, days, max_days, big_m)
+        result = solve(dual.problem, opts)
+        if not result.has_solution:
+            return None
+        mu = result.values.get(dual.mu.name, 0.0)
+        lam = {f: max(0.0, result.values.get(v.name, 0.0)) for f, v in dual.lam.items()}
+        objective = days * mu - sum(max_days[f] * v for f, v in lam.items())
+        return objective, {f: v for f, v in lam.items() if v > 1e-12}, mu
     master = build_master(columns, days, max_days, big_m, integer)
-    result = solve(master.problem, replace(options, time_limit_s=5.0, relative_gap=1e-6, want_duals=duals,
-                                           warm_start=False))
+    result = solve(master.problem, opts)
     if not result.has_solution or result.objective is None:
         return None
-    if not duals:
-        if result.values.get(master.artificial.name, 0.0) > 1e-6:
-            return None  # the menus cannot fill every day within the variety rule
-        counts = [int(round(result.values.get(v.name, 0.0))) for v in master.x]
-        return float(result.objective), counts
-    lam = {f: max(0.0, -result.duals.get(row, 0.0)) for f, row in master.food_rows.items()}
-    return float(result.objective), {f: v for f, v in lam.items() if v > 1e-12}, result.duals.get(master.days_row, 0.0)
+    if result.values.get(master.artificial.name, 0.0) > 1e-6:
+        return None  # the menus cannot fill every day within the variety rule
+    counts = [int(round(result.values.get(v.name, 0.0))) for v in master.x]
+    return float(result.objective), counts
 
 
 def _week_values(spec: ModelSpec, menus: list[_Menu], counts: list[int]) -> dict[str, float]:

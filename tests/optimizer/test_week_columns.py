@@ -1,0 +1,115 @@
+"""Integer weeks by column generation: hand-computed optimum, a valid lower bound, agreement with the full model."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+import pytest
+
+import foods
+import optimizer
+from optimizer import planner
+from optimizer.candidates import select_candidates
+from optimizer.master_model import MenuColumn, build_master, build_master_dual
+from optimizer.model import build_model
+from optimizer.solver import SolveOptions, solve
+from optimizer.week_columns import applicable, compose_by_columns
+
+
+def table(rows: list[dict]) -> foods.FoodTable:
+    for r in rows:
+        r.setdefault("portion_name", "serving")
+        r.setdefault("portion_grams", 100.0)
+    return foods.FoodTable.from_frame(pd.DataFrame(rows), source="test foods")
+
+
+def week_request(**kw) -> optimizer.PlanRequest:
+    base = {"objective": "cost", "days": 4, "meals": ("day",), "portions": "household", "candidates": "all",
+            "supplements": [], "max_days_per_food": 2, "min_foods_per_day": None, "targets": {"protein_g": {"min": 50}}}
+    base.update(kw)
+    return optimizer.PlanRequest(**base)
+
+
+CHEAP_AND_DEAR = [
+    {"food_id": "a", "name": "A", "protein_g": 50.0, "price_per_100g": 1.0},
+    {"food_id": "b", "name": "B", "protein_g": 50.0, "price_per_100g": 2.0},
+    {"food_id": "c", "name": "C", "protein_g": 50.0, "price_per_100g": 3.0},
+]
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_hand_computed_week_is_proven_optimal(solver: str) -> None:
+    # 4 days, a food on at most 2 days, one portion a day meets protein: A on 2 days ($1), B on 2 days ($2) = $6.
+    # The bound: 4 x the best day = $4; with lambda_A = 1 the best day costs $2, so 4 x 2 - 2 x 1 = $6: proven.
+    plan = optimizer.plan(week_request(solver=solver), foods=table([dict(r) for r in CHEAP_AND_DEAR]))
+    assert plan.has_solution and plan.verification.passed
+    assert plan.status == "optimal"
+    assert plan.objective_value == pytest.approx(6.0)
+    assert plan.best_bound == pytest.approx(6.0)
+    assert plan.items.groupby("food_id")["day"].nunique().to_dict() == {"a": 2, "b": 2}
+    assert any("column generation" in n for n in plan.notes)
+
+
+def test_menus_alternate_over_the_days() -> None:
+    plan = optimizer.plan(week_request(), foods=table([dict(r) for r in CHEAP_AND_DEAR]))
+    by_day = plan.items.set_index("day")["food_id"].to_dict()
+    assert [by_day[d] for d in (1, 2, 3, 4)] in (["a", "b", "a", "b"], ["b", "a", "b", "a"])
+
+
+def _spec(request: optimizer.PlanRequest, tab: foods.FoodTable):
+    targets, _ = planner.resolve_targets(request)
+    cands = select_candidates(request, tab.frame)
+    return planner.build_spec(request, tab, None, targets, cands, [])
+
+
+MIXED = [
+    {"food_id": f"f{i}", "name": f"F{i}", "protein_g": p, "fiber_g": fi, "price_per_100g": c}
+    for i, (p, fi, c) in enumerate([(30, 2, 1.0), (12, 9, 1.2), (25, 5, 1.9), (8, 12, 1.1), (40, 0, 2.5),
+                                     (18, 7, 1.4), (5, 15, 1.6), (22, 3, 0.9)])
+]
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_column_week_agrees_with_the_full_week_model_and_its_bound_is_valid(solver: str) -> None:
+    request = week_request(days=3, max_days_per_food=1, targets={"protein_g": {"min": 60}, "fiber_g": {"min": 15}},
+                           solver=solver, relative_gap=1e-6)
+    tab = table([dict(r) for r in MIXED])
+    spec = _spec(request, tab)
+    assert applicable(spec)
+    options = SolveOptions(solver=solver, time_limit_s=30.0, relative_gap=1e-6)
+    week = compose_by_columns(spec, options, budget_s=30.0)
+    full = solve(build_model(replace(spec, symmetric_days=False)).problem, options)
+    assert full.termination == "optimal"
+    assert week is not None
+    assert week.bound <= full.objective + 1e-6          # a lower bound of the true week optimum
+    assert week.objective >= full.objective - 1e-6      # a real week, never better than the optimum
+    assert week.objective == pytest.approx(full.objective, abs=1e-6)
+    plan = optimizer.plan(request, foods=tab)
+    assert plan.has_solution and plan.verification.passed
+    assert plan.objective_value == pytest.approx(full.objective, abs=1e-6)
+    assert plan.items.groupby("food_id")["day"].nunique().max() == 1
+
+
+def test_master_dual_takes_the_smallest_multipliers() -> None:
+    columns = [MenuColumn(1.0, frozenset({"a"})), MenuColumn(2.0, frozenset({"b"}))]
+    master = build_master(columns, days=4, max_days={"a": 2, "b": 2}, big_m=20.0, integer=False)
+    assert solve(master.problem, SolveOptions()).objective == pytest.approx(6.0)
+    # the primal is degenerate: mu may be anything in [2, 20]; the written-out dual takes mu = 2, lambda_a = 1
+    dual = build_master_dual(columns, days=4, max_days={"a": 2, "b": 2}, big_m=20.0)
+    result = solve(dual.problem, SolveOptions())
+    assert result.values[dual.mu.name] == pytest.approx(2.0)
+    assert result.values[dual.lam["a"].name] == pytest.approx(1.0)
+    assert result.values[dual.lam["b"].name] == pytest.approx(0.0)
+    ip = build_master(columns + [MenuColumn(0.5, frozenset({"c"}), regimen=("s_pill", 1))], days=4,
+                      max_days={"a": 2, "b": 2, "c": 2}, big_m=20.0, integer=True)
+    # C is cheapest but needs another supplement regimen: one regimen all week, so A and B, not a mix with C
+    assert solve(ip.problem, SolveOptions()).objective == pytest.approx(6.0)
+
+
+def test_week_bound_is_never_above_the_plan() -> None:
+    plan = optimizer.plan(week_request(days=5, max_days_per_food=2), foods=table([dict(r) for r in CHEAP_AND_DEAR]))
+    # A 2 days, B 2 days, C 1 day: 2 + 4 + 3 = 9
+    assert plan.objective_value == pytest.approx(9.0)
+    assert plan.best_bound <= plan.objective_value + 1e-9
+    assert plan.status == "optimal"
