@@ -347,14 +347,27 @@ def cmd_price_list_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _write_exports(plan: Plan, args: argparse.Namespace, *, client_name: str | None, week_start: date | None) -> int:
+def _priced_catalogue(store: Store, price_list: str) -> Any:
+    """The shipped catalogue priced by a price list saved in the store (for shopping-list costs)."""
+    prices = store.get_price_list(price_list).to_price_list()  # NotFoundError names a missing list
+    catalogue = _catalogue()
+    if catalogue is None:
+        raise _BadInput(f"--price-list {price_list}: the food catalogue is unavailable, so foods cannot be priced")
+    return catalogue.with_prices(prices)
+
+
+def _write_exports(plan: Plan, args: argparse.Namespace, *, client_name: str | None, week_start: date | None,
+                   catalogue: Any | None = None) -> int:
+    """Write the files asked for by --pdf/--xlsx/--csv/--json/--html; returns how many. ``catalogue`` gives the
+    shopping list its store sections and prices (default: the shipped catalogue, unpriced)."""
     from optimizer.export import plan_to_csv, plan_to_excel_bytes, plan_to_json, plan_to_pdf_bytes
     from optimizer.report import plan_report_html
 
     wanted = {k: getattr(args, k, None) for k in ("pdf", "xlsx", "csv", "json", "html")}
     if not any(wanted.values()):
         return 0
-    catalogue = _catalogue() if wanted["pdf"] or wanted["xlsx"] else None
+    if catalogue is None and (wanted["pdf"] or wanted["xlsx"]):
+        catalogue = _catalogue()
     writers = {
         "pdf": lambda: plan_to_pdf_bytes(plan, catalogue, client_name=client_name, week_start=week_start),
         "xlsx": lambda: plan_to_excel_bytes(plan, catalogue, client_name=client_name, week_start=week_start),
@@ -371,12 +384,14 @@ def _write_exports(plan: Plan, args: argparse.Namespace, *, client_name: str | N
 
 @_command
 def cmd_export(args: argparse.Namespace) -> int:
-    """Write a saved plan as PDF, Excel, CSV, JSON and/or HTML."""
+    """Write a saved plan as PDF, Excel, CSV, JSON and/or HTML; --price-list NAME prices the shopping list."""
     store = _store(args)
     record = store.get_plan_record(args.plan)
     plan = store.get_plan(args.plan)
-    if not _write_exports(plan, args, client_name=record.client_name, week_start=record.week_start):
+    if not any(getattr(args, k, None) for k in ("pdf", "xlsx", "csv", "json", "html")):
         raise _BadInput("say what to write: --pdf FILE, --xlsx FILE, --csv FILE, --json FILE and/or --html FILE")
+    catalogue = _priced_catalogue(store, args.price_list) if args.price_list else None
+    _write_exports(plan, args, client_name=record.client_name, week_start=record.week_start, catalogue=catalogue)
     return EXIT_OK
 
 
@@ -518,6 +533,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("export", parents=[db], help="write a saved plan as PDF/Excel/CSV/JSON/HTML")
     p.add_argument("--plan", type=int, required=True, metavar="PLAN_ID")
     _export_options(p)
+    p.add_argument("--price-list", metavar="NAME", help="estimate the shopping list's cost with a price list saved "
+                   "in the store (items the plan itself prices keep the plan's cost)")
     p.set_defaults(func=cmd_export)
 
     p = subparsers.add_parser("batch", parents=[db], help="plan many clients (CSV or saved) in parallel")

@@ -14,6 +14,10 @@ Pure library functions over :func:`optimizer.plan` (no UI). Two ways of re-plann
 
 ``exclude_items`` forbids one slot: the rest of that day is locked and the food may not be eaten at that
 (day, meal) again (if the same food is also eaten at another meal that day, its amount there is kept and capped).
+
+Locks live in the plan's request (``request.locked``, ``request.locked_supplements``) and so carry over to every
+later re-plan; :func:`unlock` (or ``replan(unlock_items=..., unlock_days=...)``) releases them. :func:`swap_item`
+puts a chosen substitute (e.g. one from :func:`suggest_substitutes`) in place of an item, re-optimising only that day.
 """
 
 from __future__ import annotations
@@ -108,6 +112,8 @@ def replan(
     exclude_items: Sequence[Slot] = (),
     exclude_foods: Sequence[str] = (),
     only_days: Sequence[int] | None = None,
+    unlock_items: Sequence[Slot] = (),
+    unlock_days: Sequence[int] = (),
     foods: FoodTable | None = None,
     supplements: SupplementCatalogue | None = None,
     solver: Literal["highs", "cbc"] | None = None,
@@ -117,9 +123,13 @@ def replan(
 
     ``lock_items``/``exclude_items`` are ``(day, meal, food_id)`` triples of the plan; ``lock_days`` locks every item
     (and daily supplement dose) of those days; ``only_days`` re-optimises just those days and copies the others
-    unchanged (``exclude_foods`` then applies to the re-optimised days only, and a note says so). When a day cannot
-    be re-planned the original plan comes back with ``has_solution=False`` and the explanation. Raises :class:`RequestError` naming an item or day that is not in the plan.
+    unchanged (``exclude_foods`` then applies to the re-optimised days only, and a note says so). Locks made by
+    earlier edits stay unless released with ``unlock_items``/``unlock_days`` (see :func:`unlock`), which are applied
+    before the new locks. When a day cannot be re-planned the original plan comes back with ``has_solution=False``
+    and the explanation. Raises :class:`RequestError` naming an item or day that is not in the plan.
     """
+    if unlock_items or unlock_days:
+        plan = unlock(plan, items=unlock_items, days=unlock_days)
     req = plan.request
     lock_items = [_slot(s) for s in lock_items]
     exclude_items = [_slot(s) for s in exclude_items]
@@ -293,15 +303,110 @@ def _daily_residual_targets(plan: Plan, day: int, foods: FoodTable, supplements:
 def splice_day(plan: Plan, sub: Plan, day: int, foods: FoodTable, supplements: SupplementCatalogue) -> Plan:
     """``plan`` with day ``day`` replaced by the one-day plan ``sub``; weekly products of ``plan`` are kept."""
     weekly = _weekly_ids(supplements)
-    items = [r for r in plan.item_rows if r.day != day] + [r.model_copy(update={"day": day}) for r in sub.item_rows]
+    # the one-day problem locks the rest of the day internally; an item shows as locked only if ``plan`` locks it
+    item_locks = {(x.day, x.meal, x.food_id) for x in plan.request.locked}
+    dose_locks = {(x.day, x.supplement_id) for x in plan.request.locked_supplements}
+    items = [r for r in plan.item_rows if r.day != day] + [
+        r.model_copy(update={"day": day, "locked": (day, r.meal, r.food_id) in item_locks}) for r in sub.item_rows]
     items.sort(key=lambda r: (r.day, plan.request.meals.index(r.meal) if r.meal in plan.request.meals else 99, r.food_id))
     doses = [r for r in plan.supplement_rows if r.day != day or r.supplement_id in weekly]
-    doses += [r.model_copy(update={"day": day}) for r in sub.supplement_rows if r.supplement_id not in weekly]
+    doses += [r.model_copy(update={"day": day, "locked": (day, r.supplement_id) in dose_locks})
+              for r in sub.supplement_rows if r.supplement_id not in weekly]
     doses.sort(key=lambda r: (r.day, r.supplement_id))
     spliced = plan.model_copy(update={"item_rows": items, "supplement_rows": doses})
     totals = compute_totals(spliced.items, spliced.supplements, foods, supplements, days=plan.request.days)
     total_rows = [{"day": float(d), **{k: float(v) for k, v in row.items()}} for d, row in totals.iterrows()]
     return spliced.model_copy(update={"total_rows": total_rows})
+
+
+# -- unlock and swap ----------------------------------------------------------------------------------
+def unlock(plan: Plan, *, items: Sequence[Slot] = (), days: Sequence[int] = (), everything: bool = False) -> Plan:
+    """``plan`` with locks released: the item locks of ``items`` (``(day, meal, food_id)`` triples), every item and
+    supplement-dose lock of ``days``, or all locks (``everything=True``). Nothing is re-solved: the foods stay as
+    they are, only later re-plans are free to change them. Raises :class:`RequestError` for an item or day that is
+    not in the plan (an item that is not locked is simply left as it is)."""
+    req = plan.request
+    slots = {_slot(s) for s in items}
+    for slot in slots:
+        _find_items(plan, slot)
+    day_set = {int(d) for d in days}
+    for d in day_set:
+        if not 1 <= d <= req.days:
+            raise RequestError(f"Day {d} is not in this plan (days 1..{req.days}). Fix: pick an existing day.")
+
+    def released(day: int, slot: Slot | None = None) -> bool:
+        return everything or day in day_set or (slot is not None and slot in slots)
+
+    locked = tuple(x for x in req.locked if not released(x.day, (x.day, x.meal, x.food_id)))
+    locked_supplements = tuple(x for x in req.locked_supplements if not released(x.day))
+    kept_items = {(x.day, x.meal, x.food_id) for x in locked}
+    kept_doses = {(x.day, x.supplement_id) for x in locked_supplements}
+    return plan.model_copy(update={
+        "request": req.model_copy(update={"locked": locked, "locked_supplements": locked_supplements}),
+        "item_rows": [r.model_copy(update={"locked": r.locked and (r.day, r.meal, r.food_id) in kept_items})
+                      for r in plan.item_rows],
+        "supplement_rows": [r.model_copy(update={"locked": r.locked and (r.day, r.supplement_id) in kept_doses})
+                            for r in plan.supplement_rows],
+    })
+
+
+def swap_item(
+    plan: Plan,
+    day: int,
+    meal: str,
+    food_id: str,
+    new_food_id: str,
+    *,
+    foods: FoodTable | None = None,
+    supplements: SupplementCatalogue | None = None,
+    reoptimise: bool = False,
+    solver: Literal["highs", "cbc"] | None = None,
+    time_limit_s: float | None = None,
+) -> Plan:
+    """Swap one item for another food (e.g. a row of :func:`suggest_substitutes`) and keep the targets met.
+
+    Only that day is re-optimised, exactly as :func:`suggest_substitutes` checks a candidate: the rest of the day
+    stays, the old food is forbidden at that (day, meal), ``new_food_id`` is required there (at least one household
+    portion, or 10 g in a continuous plan) and, unless ``reoptimise=True``, only its amount and the day's own foods
+    may change. Every other day is copied unchanged and the result is verified against the plan's request. When no
+    such day exists the original plan comes back with ``has_solution=False`` and a note saying why. Raises
+    :class:`RequestError` for an item or food that is not in the plan or catalogue."""
+    table, catalogue = _foods(foods), _supplements(supplements)
+    slot = _slot((day, meal, food_id))
+    day, meal, food_id = slot
+    _find_items(plan, slot)
+    new_food_id = str(new_food_id)
+    if new_food_id not in table.frame.index:
+        raise RequestError(f"Food '{new_food_id}' is not in the catalogue. Fix: pick a food id from the catalogue "
+                           "(e.g. a row of suggest_substitutes).")
+    if new_food_id == food_id:
+        raise RequestError(f"Swapping {food_id} for itself changes nothing. Fix: pick another food.")
+    household = plan.request.portions == "household"
+    need = (MustInclude(food_id=new_food_id, meal=meal, min_portions=1.0) if household
+            else MustInclude(food_id=new_food_id, meal=meal, min_grams=CONTINUOUS_MIN_GRAMS))
+    day_foods = sorted({r.food_id for r in plan.item_rows if r.day == day} | {new_food_id})
+    sub_req = day_request(plan, day, foods=table, supplements=catalogue, exclude_slots=[slot], extra_must=[need],
+                          food_ids=None if reoptimise else day_foods)
+    sub = _run(sub_req, foods, supplements, solver, time_limit_s)
+    name = str(table.frame.at[new_food_id, "name"]) if "name" in table.frame.columns else new_food_id
+    old_name = _find_items(plan, slot)[0].food
+    if not sub.has_solution:
+        why = sub.explanation.summary if sub.explanation else sub.status
+        return plan.model_copy(update={
+            "status": sub.status, "has_solution": False, "explanation": sub.explanation,
+            "notes": [*plan.notes, f"Day {day} {meal}: {old_name} cannot be swapped for {name} with every target "
+                                   f"met: {why}"],
+        })
+    spliced = splice_day(plan, sub, day, table, catalogue)
+    verification = verify_plan(spliced, table, catalogue)
+    return spliced.model_copy(update={
+        "status": _worst_status([plan, sub]), "has_solution": verification.passed, "verification": verification,
+        "objective_value": None, "best_bound": None, "gap": sub.gap, "runtime_s": sub.runtime_s,
+        "explanation": None, "shadow_price_rows": [],
+        "notes": [*plan.notes, f"day {day} {meal}: {old_name} swapped for {name} (day re-optimised, objective of "
+                               f"that day {sub.objective_value})"]
+                 + ([] if verification.passed else ["The swapped plan failed verification."]),
+    })
 
 
 # -- compare ------------------------------------------------------------------------------------------

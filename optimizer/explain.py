@@ -138,7 +138,7 @@ def priority_relaxation(spec: ModelSpec, options: SolveOptions) -> tuple[list[Sh
     shortfalls found there are real (at least that large). Only when the LP needs no slack is the infeasibility
     caused by whole portions or variety, and the integer model is relaxed instead (time-limited)."""
     lp_spec = replace(spec, household=False, max_days_per_food=None, min_foods_per_day=None, group_max_foods_per_day=None,
-                      one_meal_per_food=False, group_max_per_meal=None)
+                      one_meal_per_food=False, group_max_per_meal=None, min_foods_per_meal={})
     one_day = spec.symmetric_days and spec.days > 1 and not spec.locked
     if one_day:
         lp_spec = replace(lp_spec, days=1)
@@ -161,7 +161,8 @@ def priority_relaxation(spec: ModelSpec, options: SolveOptions) -> tuple[list[Sh
             required = info.rhs / per
             achieved = required - slack / per if info.bound == "min" else required + slack / per
             unit = {"food_min": "g", "must_include": "g", "max_days": "days", "min_foods": "foods", "group_max": "foods",
-                    "group_meal": "foods", "one_meal": "meals", "group_min": "portions"}.get(info.kind, unit)
+                    "group_meal": "foods", "one_meal": "meals", "group_min": "portions",
+                    "meal_foods": "foods"}.get(info.kind, unit)
         elif info.kind == "energy_percent":
             required, unit = info.rhs, "% energy"
             achieved = _energy_pct(built, values, info)
@@ -197,7 +198,8 @@ def _meal_share(built: Any, values: dict[str, float], info: Any) -> float:
 
 
 # -- 3. fixes and the whole explanation ------------------------------------------------------------
-STRUCTURAL = {"food_min", "must_include", "max_days", "min_foods", "group_max", "group_min", "group_meal", "one_meal"}
+STRUCTURAL = {"food_min", "must_include", "max_days", "min_foods", "group_max", "group_min", "group_meal", "one_meal",
+              "meal_foods"}
 
 def _override_update(request: PlanRequest, key: str, bound: str, value: float) -> dict:
     current = request.targets

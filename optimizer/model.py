@@ -525,7 +525,7 @@ class _Builder:
         (vegetables and fruit exempt). Foods allowed at a single meal use their day binary u; only foods allowed
         at several meals get item binaries z (the planner assigns pool foods to one meal to keep these few)."""
         s = self.spec
-        if not (s.one_meal_per_food or s.group_max_per_meal):
+        if not (s.one_meal_per_food or s.group_max_per_meal or s.min_foods_per_meal):
             return
         used = getattr(self, "used", {})
         indicator: dict[str, pulp.LpVariable] = {}
@@ -539,11 +539,24 @@ class _Builder:
             zv = self.var(f"z_{name[2:]}", 0.0, 1.0, integer=True)
             indicator[name] = zv
             self.add_row(pulp.LpConstraint(_expr([(v, 1.0), (zv, -float(v.upBound))]), pulp.LpConstraintLE, f"zub_{name[2:]}", 0.0))
+            if s.min_foods_per_meal:  # counted foods must be eaten: z = 1 only with at least a portion (or some grams)
+                least = 1.0 if s.household else min(CONTINUOUS_USED_GRAMS, float(v.upBound))
+                self.add_row(pulp.LpConstraint(_expr([(v, 1.0), (zv, -least)]), pulp.LpConstraintGE, f"zlb_{name[2:]}", 0.0))
         if s.one_meal_per_food:
             for (d, f), pairs in self.item_by_day_food.items():
                 zs = [(indicator[v.name], 1.0) for v, _ in pairs if v.name in indicator]
                 if len(zs) > 1:
                     self.row(f"onemeal_{ascii_id(f)}_d{d}", zs, "<=", 1.0, RowInfo("one_meal", "low", "max", 1.0, f, day=d))
+        if s.min_foods_per_meal:  # a main meal is more than one food
+            by_meal: dict[tuple[int, str], list] = {}
+            for name, zv in indicator.items():
+                it = self.items[name]
+                by_meal.setdefault((it.day, it.meal), []).append((zv, 1.0))
+            for (d, m), zs in sorted(by_meal.items()):
+                need = s.min_foods_per_meal.get(m, 0)
+                if need > 0:
+                    self.row(f"mealmin_{ascii_id(m)}_d{d}", zs, ">=", float(need),
+                             RowInfo("meal_foods", "low", "min", float(need), m, day=d))
         if s.group_max_per_meal:
             cells: dict[tuple[int, str, str], list] = {}
             for name, zv in indicator.items():

@@ -81,6 +81,7 @@ class ModelSpec:
     group_min_portions: dict[str, float] = field(default_factory=dict)  # food group -> portions per day
     one_meal_per_food: bool = False  # a food is eaten at one meal a day (needs item binaries)
     group_max_per_meal: int | None = None  # distinct foods of one food group per meal
+    min_foods_per_meal: dict[str, int] = field(default_factory=dict)  # meal -> distinct foods at least (needs item binaries)
     group_max_exempt: frozenset[str] = frozenset()  # groups the per-meal/day group limits skip (vegetables, fruit)
     fixed_doses: dict[str, int] = field(default_factory=dict)  # daily regimen fixed in advance: product -> units/day
     # a one-day model standing for one of this many interchangeable days of a plan: weekly products count as in that

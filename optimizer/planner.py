@@ -51,6 +51,7 @@ POOL_ROUNDS = 8  # daily LPs, each without the foods earlier rounds used
 POOL_TARGET = 60  # stop the LP rounds once the pool has this many foods
 COLUMN_FOODS_MAX = 600  # integer weeks over at most this many candidates: day menus over all of them (no pool)
 GROUP_MAX_FOODS_PER_DAY = 2
+MIN_FOODS_PER_MEAL: dict[str, int] = {"breakfast": 2, "lunch": 2, "dinner": 2}
 GROUP_MIN_PORTIONS: dict[str, float] = {"Vegetables and Vegetable Products": 2.0, "Fruits and Fruit Juices": 1.0}
 DEFAULT_WEIGHTS: dict[str, dict[str, float]] = {
     # supplements 1 per unit and day: one tablet "costs" as much as 50 household portions, so food comes first
@@ -239,13 +240,15 @@ def build_spec(request: PlanRequest, table: Any, catalogue: Any | None, targets:
 def _meal_structure(request: PlanRequest, food: dict[str, FoodData]) -> dict[str, Any]:
     """For a person's household-portion plan (all low priority): at most 2 distinct foods of one food group a day
     and 1 per meal (vegetables and fruit exempt), each food at one meal a day, and at least 2 portions of
-    vegetables and 1 of fruit a day when those groups are among the candidates."""
+    vegetables and 1 of fruit a day when those groups are among the candidates; breakfast, lunch and dinner of at
+    least 2 foods each (a meal is more than one dish)."""
     if request.profile is None or request.portions != "household":
         return {}
     present = {f.group for f in food.values()}
     return {"group_max_foods_per_day": GROUP_MAX_FOODS_PER_DAY,
             "group_min_portions": {g: n for g, n in GROUP_MIN_PORTIONS.items() if g in present},
-            "one_meal_per_food": True, "group_max_per_meal": 1, "group_max_exempt": frozenset(GROUP_MIN_PORTIONS)}
+            "one_meal_per_food": True, "group_max_per_meal": 1, "group_max_exempt": frozenset(GROUP_MIN_PORTIONS),
+            "min_foods_per_meal": {m: n for m, n in MIN_FOODS_PER_MEAL.items() if m in request.meals}}
 
 
 def _forced_foods(request: PlanRequest) -> set[str]:

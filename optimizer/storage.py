@@ -15,6 +15,7 @@ import io
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -260,11 +261,25 @@ class Store:
             raise StorageError(f"Cannot create the folder for the database {self.path}: {exc}") from exc
         conn = self._open()
         try:
-            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
+            self._use_wal(conn)
             migrate(conn)
         finally:
             conn.close()
+
+    def _use_wal(self, conn: sqlite3.Connection) -> None:
+        """Switch a new file to WAL. SQLite may answer "database is locked" at once (without its busy handler)
+        while another process creates the same file: retry for up to the busy timeout."""
+        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        while True:
+            try:
+                if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                    conn.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as exc:
+                if not any(w in str(exc).lower() for w in ("locked", "busy")) or time.monotonic() > deadline:
+                    raise StorageError(f"Cannot set up the database {self.path}: {exc}. Fix: close other programs "
+                                       "using it, or choose another file with --db / COFACTOR_DB.") from exc
+                time.sleep(0.02)
 
     def __repr__(self) -> str:
         return f"Store({str(self.path)!r})"

@@ -243,3 +243,84 @@ def test_usual_diet_from_csv(capsys, db, tmp_path):
     assert code == 2 and "row 2, column 'grams'" in err
     code, _, _ = run(capsys, "client", "edit", "Lee", "--usual-diet", "", "--db", db)
     assert code == 0 and Store(db).get_client("Lee").usual_diet == ()
+
+
+def test_issue_workflow_with_the_main_cli_and_cofactor_db(capsys, db, tmp_path, monkeypatch):
+    """The commands exactly as a dietitian types them: store from $COFACTOR_DB, `cofactor plan --client NAME --week
+    2026-11-30 --save`, `cofactor plans --client NAME`, `cofactor export --plan ID --pdf … --xlsx …`."""
+    import os
+    import subprocess
+    import sys
+
+    from optimizer.cli import main as cofactor
+
+    monkeypatch.setenv("COFACTOR_DB", db)
+    add_quick_client(db, vitamin_d_supplement_ug=50)
+    done = subprocess.run([sys.executable, "-m", "optimizer", "plan", "--client", "Alice Example", "--week", WEEK,
+                           "--save"], capture_output=True, text=True, env=dict(os.environ), timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "Saved as plan 1 (week 2026-11-30, version 1, draft)" in done.stdout
+    assert cofactor(["plan", "--client", "Alice Example", "--week", WEEK, "--save", "--note", "v2"]) == 0
+    assert "Saved as plan 2 (week 2026-11-30, version 2, draft)" in capsys.readouterr().out
+    assert cofactor(["plans", "--client", "Alice Example"]) == 0
+    listing = capsys.readouterr().out
+    assert [line.split()[0] for line in listing.splitlines()[1:]] == ["2", "1"] and "v2" in listing
+
+    pdf, xlsx = tmp_path / "alice.pdf", tmp_path / "alice.xlsx"
+    assert cofactor(["export", "--plan", "2", "--pdf", str(pdf), "--xlsx", str(xlsx)]) == 0
+    plan = Store(db).get_plan(2)
+    text = " ".join(" ".join(p.extract_text().split()) for p in pypdf.PdfReader(pdf).pages)
+    supplement = plan.supplement_rows[0].supplement
+    first_food = plan.item_rows[0].food.split(",")[0]
+    for expected in ("plan for Alice Example", "Monday 30 November 2026", "Mon 30 Nov", "Meals", first_food,
+                     "Supplements", supplement, "Timing", "Nutrients vs targets", "Magnesium", "vitamin D rule",
+                     "total magnesium must reach at least", "Shopping list", "without a price",
+                     "decision support, not medical advice"):
+        assert expected in text, expected
+    sheets = pd.read_excel(xlsx, sheet_name=None, dtype={"food_id": str})
+    assert {"Plan", "Nutrients", "Shopping list"} <= set(sheets)
+    assert sheets["Plan"]["grams"].sum() == pytest.approx(plan.items["grams"].sum())
+    assert sheets["Shopping list"]["total_grams"].sum() == pytest.approx(plan.items["grams"].sum())
+
+
+def test_export_prices_the_shopping_list_with_a_saved_price_list(capsys, db, tmp_path):
+    store = Store(db)
+    store.add_client(name="Hana", profile=Profile(sex="female", age=29))
+    plan_id = store.save_plan("Hana", make_plan(days=2), WEEK)  # oats priced by the plan (0.50/day), almonds not
+    store.save_price_list("Corner shop", "food_id,price,grams\n12061,4.00,200\n")  # almonds 2.00 per 100 g
+    plain, priced = tmp_path / "plain.xlsx", tmp_path / "priced.xlsx"
+    assert main(["export", "--plan", str(plan_id), "--xlsx", str(plain), "--db", db]) == 0
+    code, _, err = run(capsys, "export", "--plan", str(plan_id), "--xlsx", str(priced), "--pdf",
+                       str(tmp_path / "p.pdf"), "--price-list", "Corner shop", "--db", db)
+    assert code == 0, err
+    before = pd.read_excel(plain, sheet_name="Shopping list", dtype={"food_id": str}).set_index("food_id")
+    after = pd.read_excel(priced, sheet_name="Shopping list", dtype={"food_id": str}).set_index("food_id")
+    assert pd.isna(before.at["12061", "estimated_cost"])
+    assert after.at["12061", "estimated_cost"] == pytest.approx(2 * 56.7 / 100 * 2.00)
+    assert after.at["12061", "price_source"] == "catalogue"
+    assert after.at["08120", "estimated_cost"] == pytest.approx(1.0) and after.at["08120", "price_source"] == "plan"
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "p.pdf").pages)
+    assert "estimated cost 3.27 for 2 priced food(s)" in " ".join(text.split())
+    code, _, err = run(capsys, "export", "--plan", str(plan_id), "--xlsx", str(priced), "--price-list", "Nope",
+                       "--db", db)
+    assert code == 2 and "No price list 'Nope'" in err
+
+
+def test_batch_command_with_a_clients_csv(capsys, db, tmp_path):
+    clients = tmp_path / "clients.csv"
+    clients.write_text("name,sex,age,diet_pattern,vitamin_d_supplement_ug,days\n"
+                       "Ann One,female,30,vegetarian,25,1\n", encoding="utf-8")
+    out_dir = tmp_path / "out"
+    code, out, err = run(capsys, "batch", str(clients), "--week", WEEK, "--out", str(out_dir), "--workers", "1",
+                         "--time-limit", "120", "--save", "--db", db)
+    assert code == 0, out + err
+    assert "1 client(s): 1 planned, 0 infeasible, 0 error(s)" in out and "1/1" in err
+    summary = pd.read_csv(out_dir / "summary.csv")
+    assert list(summary["state"]) == ["planned"] and set(summary["week_start"]) == {WEEK}
+    assert "plan for Ann One" in pypdf.PdfReader(out_dir / "ann-one.pdf").pages[0].extract_text()
+    store = Store(db)
+    client = store.get_client("Ann One")  # added from the CSV by --save
+    assert client.exclusions.diet_pattern == "vegetarian" and client.plan_defaults["vitamin_d_supplement_ug"] == 25
+    (record,) = store.list_plans("Ann One")
+    assert record.week_start.isoformat() == WEEK and record.author_note == "batch"
+    assert store.get_plan(record.id).request.vitamin_d_supplement_ug == 25

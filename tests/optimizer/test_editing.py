@@ -5,7 +5,15 @@ from __future__ import annotations
 import pytest
 
 import foods
-from optimizer.editing import PlanDiff, compare_plans, duplicate_week, replan, suggest_substitutes
+from optimizer.editing import (
+    PlanDiff,
+    compare_plans,
+    duplicate_week,
+    replan,
+    suggest_substitutes,
+    swap_item,
+    unlock,
+)
 from optimizer.errors import RequestError
 from optimizer.planner import plan as make_plan
 from optimizer.verify import verify_plan
@@ -92,6 +100,81 @@ def test_replan_names_a_missing_item_or_day(week, table, catalogue) -> None:
         replan(week, lock_items=[(1, "morning", "ghost")], foods=table, supplements=catalogue)
     with pytest.raises(RequestError, match="Day 5 is not in this plan"):
         replan(week, only_days=[5], foods=table, supplements=catalogue)
+
+
+def test_exclude_item_marks_only_the_requested_locks(week, table, catalogue) -> None:
+    # the one-day problem holds the rest of the day fixed internally; that must not show up as user locks
+    day, meal, food_id = tuple(week.items.loc[week.items["day"] == 1, ["day", "meal", "food_id"]].iloc[0])
+    new = replan(week, exclude_items=[(day, meal, food_id)], foods=table, supplements=catalogue)
+    assert new.has_solution and new.request.locked == ()
+    assert not new.items["locked"].any()
+    assert not new.supplements["locked"].any()
+
+
+# -- unlock -----------------------------------------------------------------------------------------------
+def test_unlock_releases_items_days_or_everything(week, table, catalogue) -> None:
+    slot = tuple(week.items.loc[week.items["day"] == 1, ["day", "meal", "food_id"]].iloc[0])
+    slot = (int(slot[0]), str(slot[1]), str(slot[2]))
+    locked = replan(week, lock_items=[slot], lock_days=[2], foods=table, supplements=catalogue)
+    assert locked.has_solution
+    slots = lambda p: {(x.day, x.meal, x.food_id) for x in p.request.locked}  # noqa: E731
+    assert slot in slots(locked) and {x.day for x in locked.request.locked} == {1, 2}
+    assert {x.day for x in locked.request.locked_supplements} == {2}
+
+    # locks carry over to the next re-plan until released
+    assert slot in slots(replan(locked, foods=table, supplements=catalogue))
+
+    one = unlock(locked, items=[slot])
+    assert slot not in slots(one) and {x.day for x in one.request.locked} == {2}
+    assert one.request.locked_supplements == locked.request.locked_supplements
+    assert one.item_rows == [r.model_copy(update={"locked": False}) if (r.day, r.meal, r.food_id) == slot else r
+                             for r in locked.item_rows]  # foods unchanged, only the flag
+    day2 = unlock(locked, days=[2])
+    assert slots(day2) == {slot} and day2.request.locked_supplements == ()
+    assert not day2.items.loc[day2.items["day"] == 2, "locked"].any() and not day2.supplements["locked"].any()
+    free = unlock(locked, everything=True)
+    assert free.request.locked == () and free.request.locked_supplements == ()
+    assert not free.items["locked"].any()
+
+    again = replan(locked, unlock_items=[slot], unlock_days=[2], foods=table, supplements=catalogue)
+    assert again.has_solution and again.request.locked == () and again.request.locked_supplements == ()
+    with pytest.raises(RequestError, match="No item ghost"):
+        unlock(locked, items=[(1, "morning", "ghost")])
+    with pytest.raises(RequestError, match="Day 9 is not in this plan"):
+        unlock(locked, days=[9])
+
+
+# -- swap -------------------------------------------------------------------------------------------------
+def test_swap_item_applies_a_ranked_substitute(week, table, catalogue) -> None:
+    day, meal, food_id = tuple(week.items.loc[week.items["day"] == 1, ["day", "meal", "food_id"]].iloc[0])
+    subs = suggest_substitutes(week, day, meal, food_id, foods=table, supplements=catalogue, limit=4)
+    choice = subs[subs["feasible"]].iloc[0]
+    swapped = swap_item(week, day, meal, food_id, choice["food_id"], foods=table, supplements=catalogue)
+    assert swapped.has_solution, swapped.notes
+    assert swapped.verification is not None and swapped.verification.passed
+    assert verify_plan(swapped, table, catalogue).passed
+    at_slot = swapped.items[(swapped.items["day"] == day) & (swapped.items["meal"] == meal)]
+    assert choice["food_id"] in set(at_slot["food_id"]) and food_id not in set(at_slot["food_id"])
+    assert at_slot.loc[at_slot["food_id"] == choice["food_id"], "portions"].sum() >= 1
+    assert day_rows(swapped, 2) == day_rows(week, 2)  # the other day is untouched
+    assert "swapped for" in swapped.notes[-1]
+    assert swapped.request == week.request  # a swap adds no locks
+    with pytest.raises(RequestError, match="not in the catalogue"):
+        swap_item(week, day, meal, food_id, "nope", foods=table, supplements=catalogue)
+    with pytest.raises(RequestError, match="for itself"):
+        swap_item(week, day, meal, food_id, food_id, foods=table, supplements=catalogue)
+
+
+def test_swap_that_breaks_the_rules_returns_the_plan_unsolved(table, catalogue) -> None:
+    # at most 1 g of salmon a day: a swap that needs a whole portion of it cannot keep every rule
+    plan = make_plan(small_request(objective="cost", min_foods_per_day=2, food_bounds={"salmon": {"max": 1}}),
+                     table, catalogue)
+    assert plan.has_solution
+    day, meal, food_id = tuple(plan.items[["day", "meal", "food_id"]].iloc[0])
+    result = swap_item(plan, day, meal, food_id, "salmon", foods=table, supplements=catalogue)
+    assert not result.has_solution and result.status == "infeasible"
+    assert "cannot be swapped for Salmon" in result.notes[-1] and result.explanation is not None
+    assert result.item_rows == plan.item_rows  # nothing half-swapped
 
 
 # -- compare ----------------------------------------------------------------------------------------------
