@@ -89,11 +89,24 @@ class FoodTable:
 
         The everyday default portion, else the food's first household measure, else ``("100 g", 100.0)``.
         """
-        row = self[food_id]
-        name, grams = row.get("default_portion", ""), row.get("default_portion_grams", np.nan)
-        if isinstance(name, str) and name and pd.notna(grams) and grams > 0:
-            return name, float(grams)
+        if food_id not in self:
+            raise UnknownFoodError(str(food_id))
+        default = self._default_portion.get(food_id)
+        if default is not None:
+            return default
         return self._first_portion.get(food_id, FALLBACK_PORTION)
+
+    @functools.cached_property
+    def _default_portion(self) -> dict[str, tuple[str, float]]:
+        """Foods with a usable default portion (name, grams > 0), read once from the frame."""
+        frame = self.frame
+        if "default_portion" not in frame.columns or "default_portion_grams" not in frame.columns:
+            return {}
+        out = {}
+        for fid, name, grams in zip(frame.index, frame["default_portion"], frame["default_portion_grams"]):
+            if isinstance(name, str) and name and pd.notna(grams) and grams > 0:
+                out[str(fid)] = (name, float(grams))
+        return out
 
     def portions_of(self, food_id: str) -> pd.DataFrame:
         """All household measures of one food (``portion, amount, grams``), in record order."""

@@ -171,6 +171,7 @@ class _Builder:
                         v = self.var(name, 0.0, hi, integer=household)
                         items[name] = ItemVar(d, m, f, gpu)
                     by_day_food.setdefault((d, f), []).append((v, gpu))
+        self.cap_days = cap_days
         for (d, f), pairs in by_day_food.items():
             lo_b = bounds.get(f, no_bounds)[0]
             if len(pairs) > 1:
@@ -490,6 +491,8 @@ class _Builder:
             u = self.var(f"u_d{d}_{ascii_id(f)}", 0.0, 1.0, integer=True)
             self.used[(d, f)] = u
             cap = sum((self.vars[v.name].upBound or 0.0) * g for v, g in pairs)
+            fixed = sum((self.vars[v.name].lowBound or 0.0) * g for v, g in pairs)
+            cap = min(cap, max(self.cap_days.get(f, math.inf), fixed))  # the day's cap, not the sum of the meals' caps
             grams = list(self.day_grams[(d, f)].items())
             self.add_row(pulp.LpConstraint(_expr(grams + [(u, -cap)]), pulp.LpConstraintLE, f"use_ub_d{d}_{ascii_id(f)}", 0.0))
             if s.household:

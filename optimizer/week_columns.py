@@ -27,7 +27,8 @@ from optimizer.solver import SolveOptions, SolveResult, solve
 from optimizer.strategies import day_spec
 
 PRICE_LIMIT_S = 3.0  # seconds for one day menu (its proven bound still counts when it stops early)
-COLUMN_BUDGET_S = 12.0  # seconds the whole column generation may take (less when the request's limit is lower)
+FIRST_MENU_LIMIT_S = 5.0  # the best single day: its bound is the week's first lower bound (days x it)
+COLUMN_BUDGET_S = 8.0  # seconds the whole column generation may take (less when the request's limit is lower)
 MAX_COLUMNS = 12
 
 
@@ -87,7 +88,7 @@ def compose_by_columns(spec: ModelSpec, options: SolveOptions, budget_s: float) 
     def left() -> float:
         return deadline - time.perf_counter()
 
-    first = _menu(base, {}, price_options, min(PRICE_LIMIT_S, left()), "menu1")
+    first = _menu(base, {}, price_options, min(FIRST_MENU_LIMIT_S, left()), "menu1")
     if first is None or first.result.bound is None or not first.column.foods:
         return None
     bound = days * float(first.result.bound)
