@@ -60,12 +60,16 @@ def applicable(spec: ModelSpec) -> bool:
 
 
 def _menu(base: ModelSpec, penalty: dict[str, float], options: SolveOptions, limit: float, name: str,
-          foods: list[str] | None = None) -> _Menu | None:
+          foods: list[str] | None = None, start: dict[str, float] | None = None) -> _Menu | None:
+    """Solve one day menu (with ``penalty`` per food used); ``start``: a known feasible day's values (warm start)."""
     spec = replace(base, use_penalty={f: p for f, p in penalty.items() if p > 1e-12})
     if foods is not None:
         spec = spec.with_foods(foods)
     built = build_model(spec, name=name)
-    result = solve(built.problem, replace(options, time_limit_s=max(limit, 0.2), want_duals=False, warm_start=False))
+    if start:
+        built.set_initial_values(start)
+    result = solve(built.problem, replace(options, time_limit_s=max(limit, 0.2), want_duals=False,
+                                          warm_start=bool(start)))
     if not result.has_solution or result.objective is None:
         return None if result.bound is None else _Menu(MenuColumn(math.inf, frozenset()), built, result)
     used = frozenset(built.items[n].food_id for n, v in result.values.items() if n in built.items and v > 0.5)
@@ -120,7 +124,10 @@ def compose_by_columns(spec: ModelSpec, options: SolveOptions, budget_s: float) 
             proven_lp = True
             break
         rounds += 1
-        priced = _menu(base, lam, price_options, min(PRICE_LIMIT_S, left()), f"price{rounds}")
+        # warm start from the menu that is cheapest at these prices: every menu is a feasible day
+        cheapest = min(menus, key=lambda m: m.column.cost + sum(lam.get(f, 0.0) for f in m.column.foods))
+        priced = _menu(base, lam, price_options, min(PRICE_LIMIT_S, left()), f"price{rounds}",
+                       start=cheapest.result.values if cheapest.built.spec.foods.keys() == base.foods.keys() else None)
         if priced is None or priced.result.bound is None:
             break
         penalty_bound = float(priced.result.bound)
