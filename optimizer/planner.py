@@ -50,6 +50,7 @@ POOL_TRIGGER = 45  # integer plans with more candidates than this are solved on 
 POOL_ROUNDS = 8  # daily LPs, each without the foods earlier rounds used
 POOL_TARGET = 60  # stop the LP rounds once the pool has this many foods
 COLUMN_FOODS_MAX = 600  # integer weeks over at most this many candidates: day menus over all of them (no pool)
+DAY_LIMIT_S = 8.0  # default seconds for a one-day integer plan over every candidate (unless a limit is asked for)
 GROUP_MAX_FOODS_PER_DAY = 2
 MIN_FOODS_PER_MEAL: dict[str, int] = {"breakfast": 2, "lunch": 2, "dinner": 2}
 GROUP_MIN_PORTIONS: dict[str, float] = {"Vegetables and Vegetable Products": 2.0, "Fruits and Fruit Juices": 1.0}
@@ -370,7 +371,11 @@ def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None
             # no improve_week here: the master is optimal over its menus, and the full week model (every candidate
             # x 7 days) rarely improves on it within seconds (measured: 2.8 s spent, no gain on the default week)
             return finish_plan(request, table, catalogue, targets, full_spec, built, result, notes, start)
-    if integer and len(spec.foods) > POOL_TRIGGER:
+    one_full_day = integer and spec.household and spec.days == 1 and len(spec.foods) <= COLUMN_FOODS_MAX
+    if one_full_day and len(spec.foods) > POOL_TRIGGER:  # one day over every candidate: a real proof, a better day
+        if time_limit_s is None and "time_limit_s" not in request.model_fields_set:
+            options = replace(options, time_limit_s=min(options.time_limit_s or DAY_LIMIT_S, DAY_LIMIT_S))
+    elif integer and len(spec.foods) > POOL_TRIGGER:
         pool, first, pool_meals = choose_pool(spec, request, options)
         if pool:
             spec = replace(spec, meals_for=pool_meals)
@@ -394,7 +399,7 @@ def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None
         if composed is not None:
             values, upper, lower, menu_notes = composed
             if lower is not None and (pool_note or spec.weekly_products_allowed()):  # menus over a pool (or without weekly products) bound
-                lower = valid_week_bound(full_spec, options)  # nothing: use the LP over every candidate instead
+                lower = valid_bound(full_spec, options)  # nothing: use the LP over every candidate instead
             gap = None if lower is None else max((upper - lower) / max(abs(upper), 1e-9), 0.0)
             notes += menu_notes
             proven = gap is not None and gap <= request.relative_gap
@@ -417,19 +422,31 @@ def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None
         pool_note = "The food pool chosen by LP rounds admitted no integer plan; solved over every candidate food."
     if pool_note:
         notes.append(pool_note)
+        if result.has_solution and result.objective is not None and (
+                result.message != "week composed from day menus" or result.bound is None):
+            # the pool model's own bound bounds the pool only: the gap is measured against every candidate
+            lower = valid_bound(full_spec, options)
+            gap = None if lower is None else max((result.objective - lower) / max(abs(result.objective), 1e-9), 0.0)
+            proven = gap is not None and gap <= request.relative_gap
+            result = replace(result, bound=lower, gap=gap, termination="optimal" if proven else "time_limit")
     return finish_plan(request, table, catalogue, targets, full_spec, built, result, notes, start)
 
 
-def valid_week_bound(spec: ModelSpec, options: SolveOptions) -> float | None:
-    """A lower bound on the week's objective over every candidate food: days × the LP relaxation of one of its
-    interchangeable days (weekly products shared as in the week). None when that LP does not solve."""
-    day = replace(day_spec(spec, None), day_of_plan=spec.days)
-    built = build_model(day, name="day_bound_lp")
+def valid_bound(spec: ModelSpec, options: SolveOptions) -> float | None:
+    """A lower bound on the plan's objective over every candidate food (objective units): for interchangeable days
+    (no locks or day-specific items, no weekly targets) days × the LP relaxation of one day (weekly products shared
+    as in the plan); otherwise the LP relaxation of the whole plan model. None when that LP does not solve."""
+    if spec.days > 1 and columns_apply(spec):
+        built = build_model(replace(day_spec(spec, None), day_of_plan=spec.days), name="day_bound_lp")
+        days = spec.days
+    else:
+        built = build_model(spec, name="plan_bound_lp")
+        days = 1
     relax_integrality(built)
     result = solve(built.problem, replace(options, want_duals=False, warm_start=False))
     if result.termination != "optimal" or result.objective is None:
         return None
-    return spec.days * float(result.objective)
+    return days * float(result.objective)
 
 
 def _isnan(v: Any) -> bool:
