@@ -113,3 +113,53 @@ def test_week_bound_is_never_above_the_plan() -> None:
     assert plan.objective_value == pytest.approx(9.0)
     assert plan.best_bound <= plan.objective_value + 1e-9
     assert plan.status == "optimal"
+
+
+def _random_table(seed: int, n: int = 60) -> foods.FoodTable:
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    rows = [{"food_id": f"r{i}", "name": f"R{i}", "protein_g": float(rng.uniform(0, 30)),
+             "fiber_g": float(rng.uniform(0, 12)), "price_per_100g": float(rng.uniform(0.2, 3.0)),
+             "portion_grams": float(rng.choice([30.0, 100.0, 150.0]))} for i in range(n)]
+    return table(rows)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_plans_over_a_food_pool_report_a_bound_over_every_candidate(seed: int) -> None:
+    # 60 candidates (> 45): the integer model runs on an LP-chosen pool; a lock makes the days differ (no columns).
+    # Whatever the pool, the reported bound must not exceed the true optimum over every candidate.
+    tab = _random_table(seed)
+    lock = optimizer.LockedItem(day=1, meal="day", food_id="r0", portions=1)
+    request = week_request(days=2, max_days_per_food=1, targets={"protein_g": {"min": 60}, "fiber_g": {"min": 20}},
+                           locked=[lock], relative_gap=1e-6)
+    plan = optimizer.plan(request, foods=tab)
+    assert plan.has_solution and plan.verification.passed
+    assert any("chosen by LP rounds" in n for n in plan.notes)
+    spec = _spec(request, tab)
+    full = solve(build_model(spec).problem, SolveOptions(time_limit_s=60.0, relative_gap=1e-6))
+    assert full.termination == "optimal"
+    assert plan.best_bound is not None and plan.best_bound <= full.objective + 1e-6
+    assert plan.objective_value >= full.objective - 1e-6
+    if plan.status == "optimal":  # "optimal" means proven against every candidate
+        assert plan.objective_value == pytest.approx(full.objective, rel=1e-6, abs=1e-6)
+
+
+def test_a_pool_that_misses_the_best_food_does_not_claim_a_bound() -> None:
+    # LP rounds prefer A (cheapest protein per gram) and then the fillers; B is never in the pool. In whole
+    # portions B wins: 1 x B = $1.50 a day against 2 x A = $2.00. The pool's own bound ($2.00 a day) is no bound.
+    rows = [{"food_id": "A", "name": "A", "protein_g": 50.0, "price_per_100g": 1.0},
+            {"food_id": "B", "name": "B", "protein_g": 60.0, "price_per_100g": 1.5}]
+    rows += [{"food_id": f"C{i}", "name": f"C{i}", "protein_g": 50.0, "price_per_100g": 1.01 + i / 100} for i in range(9)]
+    rows += [{"food_id": f"J{i}", "name": f"J{i}", "protein_g": 0.0, "price_per_100g": 0.01} for i in range(40)]
+    tab = table(rows)
+    lock = optimizer.LockedItem(day=1, meal="day", food_id="J0", portions=1)  # days differ: no column generation
+    request = week_request(days=2, max_days_per_food=None, targets={"protein_g": {"min": 60}}, locked=[lock])
+    plan = optimizer.plan(request, foods=tab)
+    assert plan.has_solution and plan.verification.passed
+    assert any("chosen by LP rounds" in n for n in plan.notes)
+    true_optimum = 2 * 1.5 + 0.01
+    assert plan.best_bound <= true_optimum + 1e-6
+    assert plan.status != "optimal" or plan.objective_value == pytest.approx(true_optimum)
+    day = optimizer.plan(request.model_copy(update={"days": 1, "locked": []}), foods=tab)  # one day: every candidate
+    assert day.status == "optimal" and day.objective_value == pytest.approx(1.5)
