@@ -684,3 +684,18 @@ def relax_integrality(built: BuiltModel) -> None:
     for v in (built.variables.values() if built.variables else built.problem.variables()):
         v.cat = pulp.LpContinuous
     built.is_mip = False
+
+
+def limit_objective(built: BuiltModel, lower: float | None = None, upper: float | None = None) -> None:
+    """Add rows ``lower <= objective <= upper`` (objective units), in place. A known lower bound lets the solver stop
+    as soon as a solution reaches it; an upper cutoff turns the solve into a search for a solution at least that
+    good (infeasible = none exists)."""
+    objective = built.problem.objective
+    if objective is None:
+        return
+    expr = pulp.LpAffineExpression(list(objective.items()))
+    constant = float(objective.constant or 0.0)
+    if lower is not None:
+        built.problem.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintGE, "objective_floor", lower - constant))
+    if upper is not None:
+        built.problem.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintLE, "objective_cutoff", upper - constant))

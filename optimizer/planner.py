@@ -361,7 +361,9 @@ def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None
         week = compose_by_columns(spec, options, budget) if budget > 1.0 else None
         if week is not None:
             notes += week.notes
-            built = build_model(replace(spec, symmetric_days=False))  # menus alternate: no energy ordering
+            # the week model only maps values back here: build it over the foods the menus use (menus alternate:
+            # no energy ordering of the days)
+            built = build_model(replace(spec.with_foods(list(week.food_ids)), symmetric_days=False))
             gap = max((week.objective - week.bound) / max(abs(week.objective), 1e-9), 0.0)
             proven = gap <= request.relative_gap
             result = SolveResult(termination="optimal" if proven else "time_limit", has_solution=True,

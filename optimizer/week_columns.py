@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from optimizer.master_model import MenuColumn, build_master, build_master_dual
-from optimizer.model import ModelSpec, build_model
+from optimizer.model import ModelSpec, build_model, limit_objective
 from optimizer.solver import SolveOptions, SolveResult, solve
 from optimizer.strategies import day_spec
 
@@ -37,6 +37,7 @@ class _Menu:
     column: MenuColumn
     built: Any
     result: SolveResult
+    none_in_range: bool = False  # proven: no day has an objective within the range asked for
 
 
 @dataclass
@@ -49,6 +50,7 @@ class ColumnWeek:
     bound: float
     notes: list[str]
     proven_lp: bool  # the master LP reached the bound: more menus cannot raise it
+    food_ids: frozenset[str] = frozenset()  # the foods the chosen menus use
 
 
 def applicable(spec: ModelSpec) -> bool:
@@ -60,17 +62,23 @@ def applicable(spec: ModelSpec) -> bool:
 
 
 def _menu(base: ModelSpec, penalty: dict[str, float], options: SolveOptions, limit: float, name: str,
-          foods: list[str] | None = None, start: dict[str, float] | None = None) -> _Menu | None:
-    """Solve one day menu (with ``penalty`` per food used); ``start``: a known feasible day's values (warm start)."""
+          foods: list[str] | None = None, start: dict[str, float] | None = None,
+          floor: float | None = None, cutoff: float | None = None) -> _Menu | None:
+    """Solve one day menu (with ``penalty`` per food used). ``start``: a known feasible day's values (warm start);
+    ``floor``: rows ``objective >= floor`` (slows HiGHS on these models: unused here); ``cutoff``: look only for
+    days with objective at most this (much faster than an open search when such a day exists). None when it found nothing and proved nothing."""
     spec = replace(base, use_penalty={f: p for f, p in penalty.items() if p > 1e-12})
     if foods is not None:
         spec = spec.with_foods(foods)
     built = build_model(spec, name=name)
+    limit_objective(built, floor, cutoff)
     if start:
         built.set_initial_values(start)
     result = solve(built.problem, replace(options, time_limit_s=max(limit, 0.2), want_duals=False,
                                           warm_start=bool(start)))
     if not result.has_solution or result.objective is None:
+        if result.termination == "infeasible" and cutoff is not None:
+            return _Menu(MenuColumn(math.inf, frozenset()), built, result, none_in_range=True)
         return None if result.bound is None else _Menu(MenuColumn(math.inf, frozenset()), built, result)
     used = frozenset(built.items[n].food_id for n, v in result.values.items() if n in built.items and v > 0.5)
     regimen = tuple(sorted((n, round(result.values.get(n, 0.0))) for n in built.doses
@@ -95,11 +103,16 @@ def compose_by_columns(spec: ModelSpec, options: SolveOptions, budget_s: float) 
     first = _menu(base, {}, price_options, min(FIRST_MENU_LIMIT_S, left()), "menu1")
     if first is None or first.result.bound is None or not first.column.foods:
         return None
-    bound = days * float(first.result.bound)
+    bound = days * float(first.result.bound)  # no day, whatever its foods or penalties, costs less than menu 1's bound
     menus = [first]
     if k < days and left() > 0.2:
-        second = _menu(base, {}, price_options, min(PRICE_LIMIT_S, left()), "menu2",
-                       foods=[f for f in base.foods if f not in first.column.foods])
+        # the best day without menu 1's foods: first look for one as good as menu 1 (within the gap), which is
+        # much faster than an open search and, when found, closes the gap at once
+        others = [f for f in base.foods if f not in first.column.foods]
+        target = first.column.cost + max(options.relative_gap * abs(first.column.cost), 1e-6)
+        second = _menu(base, {}, price_options, min(PRICE_LIMIT_S, left() / 2), "menu2", foods=others, cutoff=target)
+        if (second is None or not second.column.foods) and left() > 0.2:
+            second = _menu(base, {}, price_options, min(PRICE_LIMIT_S, left()), "menu2_open", foods=others)
         if second is not None and second.column.foods:
             menus.append(second)
     max_days = {f: k for f in base.foods} if k < days else {}
@@ -124,11 +137,17 @@ def compose_by_columns(spec: ModelSpec, options: SolveOptions, budget_s: float) 
             proven_lp = True
             break
         rounds += 1
-        # warm start from the menu that is cheapest at these prices: every menu is a feasible day
-        cheapest = min(menus, key=lambda m: m.column.cost + sum(lam.get(f, 0.0) for f in m.column.foods))
+        # look only for a menu that improves the master (reduced cost < 0, i.e. penalised cost < mu). A known
+        # floor (no day beats menu 1) is not passed: an objective-parallel row slows HiGHS 3-5x (measured)
         priced = _menu(base, lam, price_options, min(PRICE_LIMIT_S, left()), f"price{rounds}",
-                       start=cheapest.result.values if cheapest.built.spec.foods.keys() == base.foods.keys() else None)
-        if priced is None or priced.result.bound is None:
+                       cutoff=mu - 1e-7 * max(1.0, abs(mu)))
+        if priced is None:
+            break
+        if priced.none_in_range:  # proven: no menu prices out, so the master LP value bounds the week
+            bound = max(bound, lp_objective)
+            proven_lp = True
+            break
+        if priced.result.bound is None:
             break
         penalty_bound = float(priced.result.bound)
         bound = max(bound, days * penalty_bound - sum(k * v for v in lam.values()))
@@ -147,7 +166,8 @@ def compose_by_columns(spec: ModelSpec, options: SolveOptions, budget_s: float) 
     notes = [f"Week made of {used} day menu(s) chosen among {len(menus)} by column generation over all "
              f"{len(base.foods)} candidate foods (each food on at most {k} days); lower bound "
              f"{bound:.4g} from a Lagrangian relaxation of the variety rule ({time.perf_counter() - start:.1f} s)."]
-    return ColumnWeek(values, objective, min(bound, objective), notes, proven_lp)
+    food_ids = frozenset().union(*(menus[i].column.foods for i, c in enumerate(counts) if c))
+    return ColumnWeek(values, objective, min(bound, objective), notes, proven_lp, food_ids)
 
 
 def _solve_master(columns: list[MenuColumn], days: int, max_days: dict[str, int], big_m: float,
