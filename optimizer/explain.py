@@ -27,6 +27,7 @@ from optimizer.model import (
     slack_values,
 )
 from optimizer.plan import (
+    BindingConstraint,
     Explanation,
     Fix,
     PrecheckRow,
@@ -376,4 +377,36 @@ def shadow_prices(built: Any, result: SolveResult, request: PlanRequest) -> list
         out.append(ShadowPrice(nutrient=info.nutrient or key, target=key, bound="min" if bound == "min" else "max",
                                value=float(value), unit=unit, objective_unit=obj_unit + "/day", text=text))
     out.sort(key=lambda s: -abs(s.value))
+    return out
+
+
+def binding_constraints(built: Any, result: SolveResult) -> list[BindingConstraint]:
+    """LP plans: rows whose dual is nonzero (complementary slackness: they hold with equality and limit the
+    objective), per day, and foods sitting at their own ``food_bounds`` limit."""
+    if not result.duals:
+        return []
+    out: list[BindingConstraint] = []
+    for name, info in built.rows.items():
+        dual = result.duals.get(name, 0.0)
+        if abs(dual) <= 1e-9 or info.kind not in ("target", "rule", "ratio", "energy_percent", "meal_share"):
+            continue
+        per = max(info.days_in_row, 1)
+        unit = "% energy" if info.kind == "energy_percent" else ("share of energy" if info.kind == "meal_share"
+                                                                 else (info.nutrient or "").rsplit("_", 1)[-1])
+        rhs = info.rhs / per if info.kind in ("target", "rule") else info.rhs
+        sign = {"min": ">=", "max": "<=", "eq": "="}[info.bound]
+        where = f" on day {info.day}" if info.day else ""
+        key = str(info.target or info.nutrient or info.kind)
+        out.append(BindingConstraint(kind=info.kind, name=key, bound=info.bound, rhs=float(rhs), unit=unit,
+                                     day=info.day, dual=float(dual), text=f"{key} {sign} {rhs:g} {unit}{where} is binding"))
+    spec = built.spec
+    grams: dict[tuple[int, str], float] = {}
+    for n, it in built.items.items():
+        grams[(it.day, it.food_id)] = grams.get((it.day, it.food_id), 0.0) + result.values.get(n, 0.0) * it.grams_per_unit
+    for (d, f), g in sorted(grams.items()):
+        lo, hi = spec.food_bounds.get(f, (None, None))
+        for bound, limit in (("max", hi), ("min", lo)):
+            if limit is not None and limit > 0 and abs(g - limit) <= 1e-6 * max(1.0, limit):
+                out.append(BindingConstraint(kind="food_bound", name=f, bound=bound, rhs=float(limit), unit="g", day=d,
+                                             text=f"{spec.foods[f].name} at its {bound}imum {limit:g} g on day {d}"))
     return out

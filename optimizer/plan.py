@@ -82,6 +82,21 @@ class ShadowPrice(BaseModel):
     text: str = ""
 
 
+class BindingConstraint(BaseModel):
+    """LP plans: a limit the plan sits on (a row with a nonzero dual, or a food at its own bound)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(description="target, rule, ratio, energy_percent, meal_share or food_bound")
+    name: str = Field(description="target key, or food id for a food bound")
+    bound: Literal["min", "max", "eq"]
+    rhs: float = Field(description="the limit, per day, in the row's unit")
+    unit: str = ""
+    day: int | None = None
+    dual: float | None = Field(default=None, description="objective units per unit of the limit (rows only)")
+    text: str = ""
+
+
 class PrecheckRow(BaseModel):
     """Most and least of a nutrient the allowed foods, portions and doses can supply per day."""
 
@@ -175,6 +190,7 @@ class Plan(BaseModel):
     total_rows: list[dict[str, float]] = Field(default_factory=list, description="one dict per day: day + nutrient keys")
     target_rows: list[AppliedTarget] = Field(default_factory=list)
     shadow_price_rows: list[ShadowPrice] = Field(default_factory=list)
+    binding_rows: list[BindingConstraint] = Field(default_factory=list)
     explanation: Explanation | None = None
     verification: Verification | None = None
     rule_text: str = ""
@@ -211,6 +227,11 @@ class Plan(BaseModel):
     def shadow_prices(self) -> pd.DataFrame:
         """LP plans: nutrient, target, bound ('min'/'max'), value (objective units per nutrient unit), text."""
         return pd.DataFrame([s.model_dump() for s in self.shadow_price_rows], columns=SHADOW_COLUMNS)
+
+    @property
+    def binding(self) -> pd.DataFrame:
+        """LP plans: the binding constraints (kind, name, bound, rhs, unit, day, dual, text)."""
+        return pd.DataFrame([b.model_dump() for b in self.binding_rows], columns=list(BindingConstraint.model_fields))
 
     @property
     def cost(self) -> float | None:

@@ -488,8 +488,10 @@ def finish_plan(request: PlanRequest, table: Any, catalogue: Any | None, targets
     d_per_day = {int(d): float(v) for d, v in _supplemental_d(doses, catalogue, request.days).items()}
     target_rows = applied_targets(targets, spec, request, d_per_day)
     prices = shadow_prices(built, result, request) if not built.is_mip else []
+    binding = explain.binding_constraints(built, result) if not built.is_mip else []
     plan = Plan(**base, has_solution=True, item_rows=items, supplement_rows=doses, total_rows=total_rows,
-                target_rows=target_rows, shadow_price_rows=prices, runtime_s=time.perf_counter() - start)
+                target_rows=target_rows, shadow_price_rows=prices, binding_rows=binding,
+                runtime_s=time.perf_counter() - start)
     verification = verify_plan(plan, table, catalogue)
     update: dict[str, Any] = {"verification": verification}
     if not verification.passed:

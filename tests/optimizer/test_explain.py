@@ -108,3 +108,29 @@ def test_a_prescribed_dose_above_the_limit_gets_a_working_lower_dose_fix() -> No
     assert lower.request_update == {"vitamin_d_supplement_ug": 100.0} and "4000 IU" in lower.description
     fixed = optimizer.plan(req.model_copy(update=lower.request_update))
     assert fixed.has_solution and fixed.supplements["vitamin_d_ug"].sum() == pytest.approx(100.0)
+
+
+def test_binding_constraints_of_an_lp_plan() -> None:
+    import pandas as pd
+
+    import foods
+    import optimizer
+
+    df = pd.DataFrame({"food_id": ["x1", "x2", "x3"], "name": ["Beans", "Milk", "Bread"], "protein_g": [21.0, 3.4, 9.0],
+                       "sodium_mg": [5.0, 40.0, 450.0], "price_per_100g": [0.5, 0.1, 0.2]})
+    table = foods.FoodTable.from_frame(df)
+    request = optimizer.PlanRequest(targets={"protein_g": {"min": 70}, "sodium_mg": {"max": 2300}, "fat_g": None},
+                                    objective="cost", days=1, portions="continuous", supplements=[],
+                                    meals=("day",), food_bounds={"x1": {"max": 100}})
+    lp = optimizer.plan(request, foods=table)
+    assert lp.status == "optimal"
+    binding = lp.binding.set_index(["kind", "name"])
+    # beans are the cheapest protein but capped at 100 g; protein and sodium both limit the cost
+    assert binding.loc[("food_bound", "x1"), "rhs"] == pytest.approx(100.0)
+    assert binding.loc[("target", "protein_g"), "bound"] == "min"
+    assert binding.loc[("target", "sodium_mg"), "bound"] == "max"
+    assert binding.loc[("target", "protein_g"), "dual"] > 0 > binding.loc[("target", "sodium_mg"), "dual"]
+    assert "at its maximum 100 g" in binding.loc[("food_bound", "x1"), "text"]
+    relaxed = optimizer.plan(optimizer.PlanRequest(**{**request.model_dump(), "food_bounds": {}}), foods=table)
+    assert "food_bound" not in set(relaxed.binding["kind"])  # no food bound asked for: none binding
+    assert optimizer.Plan.model_validate_json(lp.model_dump_json()) == lp
