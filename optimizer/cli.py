@@ -186,6 +186,14 @@ def print_plan(plan) -> None:
             rows.append(row)
         print("\nDaily totals (foods + supplements) vs targets")
         print(render_table(pd.DataFrame(rows)))
+    if plan.shadow_price_rows:
+        print("\nShadow prices (LP plan)")
+        for price in plan.shadow_price_rows:
+            print(f"  {price.text}")
+    if plan.binding_rows:
+        print("\nBinding constraints")
+        for limit in plan.binding_rows:
+            print(f"  {limit.text}")
 
 
 def _write_plan(plan, out: Path) -> None:

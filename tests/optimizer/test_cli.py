@@ -127,6 +127,9 @@ def test_plan_tiny_request_prints_plan_and_writes_json(tmp_path, capsys, solver)
     assert totals["magnesium_mg"] >= 300 - 1e-6 and totals["protein_g"] >= 60 - 1e-6
     assert 1500 - 1e-6 <= totals["energy_kcal"] <= 2200 + 1e-6
     assert set(plan.items["food_id"]) <= set(TINY_FOODS)
+    # an LP plan: its shadow prices and binding constraints are printed in words
+    assert plan.binding_rows and "Binding constraints" in out and plan.binding_rows[0].text in out
+    assert plan.shadow_price_rows and plan.shadow_price_rows[0].text in out
 
 
 def test_plan_writes_items_csv(tmp_path, capsys):
