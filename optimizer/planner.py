@@ -40,7 +40,7 @@ from optimizer.plan import AppliedTarget, Plan
 from optimizer.request import PlanRequest
 from optimizer.solver import SolveOptions, SolveResult, solve
 from optimizer.strategies import compose_week, day_spec, improve_week, solve_in_two_stages
-from optimizer.week_columns import COLUMN_BUDGET_S, compose_by_columns
+from optimizer.week_columns import COLUMN_BUDGET_S, EXTRA_TYPE_BUDGET_S, MAX_DAY_TYPES, compose_by_columns, day_types
 from optimizer.week_columns import applicable as columns_apply
 from optimizer.targets import Target, Targets, targets_for
 from optimizer.verify import compute_totals, verify_plan
@@ -356,8 +356,10 @@ def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None
     warm: dict[str, float] = {}
     pool_note = ""
     integer = spec.household or bool(spec.min_foods_per_day) or bool(spec.max_days_per_food and spec.max_days_per_food < spec.days)
-    if integer and spec.household and columns_apply(spec) and len(spec.foods) <= COLUMN_FOODS_MAX:
-        budget = min(COLUMN_BUDGET_S, 0.6 * (options.time_limit_s or 20.0) - (time.perf_counter() - start))
+    kinds_of_day = day_types(spec) if integer and spec.household and len(spec.foods) <= COLUMN_FOODS_MAX else None
+    if kinds_of_day is not None and len(kinds_of_day) <= MAX_DAY_TYPES:
+        budget = min(COLUMN_BUDGET_S + EXTRA_TYPE_BUDGET_S * (len(kinds_of_day) - 1),
+                     0.6 * (options.time_limit_s or 20.0) - (time.perf_counter() - start))
         week = compose_by_columns(spec, options, budget) if budget > 1.0 else None
         if week is not None:
             notes += week.notes

@@ -168,7 +168,8 @@ def test_week_with_a_lock_is_planned_day_by_day_within_variety() -> None:
     assert lock["portions"].sum() == 2 and lock["locked"].all()
     assert items.groupby("food_id")["day"].nunique().max() <= 4
     assert items.groupby("day")["food_id"].nunique().min() >= 3
-    assert any("day plans" in n or "day menus" in n for n in plan.notes)
+    assert any("day plans" in n or "day menu" in n for n in plan.notes)
+    assert any("2 kinds of day" in n for n in plan.notes)  # the locked day and the six free days: column generation
 
 
 def test_two_stage_lp_reaches_the_full_models_optimum() -> None:

@@ -127,12 +127,13 @@ def _random_table(seed: int, n: int = 60) -> foods.FoodTable:
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_plans_over_a_food_pool_report_a_bound_over_every_candidate(seed: int) -> None:
-    # 60 candidates (> 45): the integer model runs on an LP-chosen pool; a lock makes the days differ (no columns).
-    # Whatever the pool, the reported bound must not exceed the true optimum over every candidate.
+    # 60 candidates (> 45): the integer model runs on an LP-chosen pool; locks on two of three days make three kinds
+    # of day (no column generation). Whatever the pool, the reported bound must not exceed the true optimum.
     tab = _random_table(seed)
-    lock = optimizer.LockedItem(day=1, meal="day", food_id="r0", portions=1)
-    request = week_request(days=2, max_days_per_food=1, targets={"protein_g": {"min": 60}, "fiber_g": {"min": 20}},
-                           locked=[lock], relative_gap=1e-6)
+    locks = [optimizer.LockedItem(day=1, meal="day", food_id="r0", portions=1),
+             optimizer.LockedItem(day=2, meal="day", food_id="r1", portions=1)]
+    request = week_request(days=3, max_days_per_food=1, targets={"protein_g": {"min": 60}, "fiber_g": {"min": 20}},
+                           locked=locks, relative_gap=1e-6)
     plan = optimizer.plan(request, foods=tab)
     assert plan.has_solution and plan.verification.passed
     assert any("chosen by LP rounds" in n for n in plan.notes)
@@ -153,13 +154,46 @@ def test_a_pool_that_misses_the_best_food_does_not_claim_a_bound() -> None:
     rows += [{"food_id": f"C{i}", "name": f"C{i}", "protein_g": 50.0, "price_per_100g": 1.01 + i / 100} for i in range(9)]
     rows += [{"food_id": f"J{i}", "name": f"J{i}", "protein_g": 0.0, "price_per_100g": 0.01} for i in range(40)]
     tab = table(rows)
-    lock = optimizer.LockedItem(day=1, meal="day", food_id="J0", portions=1)  # days differ: no column generation
-    request = week_request(days=2, max_days_per_food=None, targets={"protein_g": {"min": 60}}, locked=[lock])
+    locks = [optimizer.LockedItem(day=1, meal="day", food_id="J0", portions=1),  # three kinds of day: no columns
+             optimizer.LockedItem(day=2, meal="day", food_id="J1", portions=1)]
+    request = week_request(days=3, max_days_per_food=None, targets={"protein_g": {"min": 60}}, locked=locks)
     plan = optimizer.plan(request, foods=tab)
     assert plan.has_solution and plan.verification.passed
     assert any("chosen by LP rounds" in n for n in plan.notes)
-    true_optimum = 2 * 1.5 + 0.01
+    true_optimum = 3 * 1.5 + 0.02
     assert plan.best_bound <= true_optimum + 1e-6
     assert plan.status != "optimal" or plan.objective_value == pytest.approx(true_optimum)
-    day = optimizer.plan(request.model_copy(update={"days": 1, "locked": []}), foods=tab)  # one day: every candidate
+    day = optimizer.plan(week_request(days=1, max_days_per_food=None, targets={"protein_g": {"min": 60}}),
+                         foods=tab)  # one day: every candidate
     assert day.status == "optimal" and day.objective_value == pytest.approx(1.5)
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_a_locked_day_is_a_kind_of_day_of_its_own(solver: str) -> None:
+    # day 1 must have C (locked, $3 and enough protein); A and B cover the other three days within 2 days each:
+    # the cheapest week is C + A + A + B = $7 (plus nothing else: one portion meets protein)
+    lock = optimizer.LockedItem(day=1, meal="day", food_id="c", portions=1)
+    request = week_request(solver=solver, locked=[lock])
+    plan = optimizer.plan(request, foods=table([dict(r) for r in CHEAP_AND_DEAR]))
+    assert plan.has_solution and plan.verification.passed
+    assert plan.status == "optimal" and plan.objective_value == pytest.approx(7.0)
+    assert any("2 kinds of day" in n for n in plan.notes)
+    by_day = plan.items.groupby("day")["food_id"].apply(set).to_dict()
+    assert by_day[1] == {"c"} and sorted(len(v) for v in by_day.values()) == [1, 1, 1, 1]
+
+
+def test_locked_week_agrees_with_the_full_week_model() -> None:
+    tab = table([dict(r) for r in MIXED])
+    lock = optimizer.LockedItem(day=2, meal="day", food_id="f4", portions=1)
+    request = week_request(days=3, max_days_per_food=1, targets={"protein_g": {"min": 60}, "fiber_g": {"min": 15}},
+                           locked=[lock], relative_gap=1e-6)
+    spec = _spec(request, tab)
+    options = SolveOptions(time_limit_s=30.0, relative_gap=1e-6)
+    week = compose_by_columns(spec, options, budget_s=30.0)
+    full = solve(build_model(spec).problem, options)
+    assert week is not None and full.termination == "optimal"
+    assert week.bound <= full.objective + 1e-6 <= week.objective + 2e-6
+    assert week.objective == pytest.approx(full.objective, abs=1e-6)
+    plan = optimizer.plan(request, foods=tab)
+    assert plan.has_solution and plan.verification.passed
+    assert plan.objective_value == pytest.approx(full.objective, abs=1e-6)
