@@ -356,11 +356,15 @@ def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None
     warm: dict[str, float] = {}
     pool_note = ""
     integer = spec.household or bool(spec.min_foods_per_day) or bool(spec.max_days_per_food and spec.max_days_per_food < spec.days)
+    column_bound: float | None = None  # a bound proven by column generation even when it found no week
     kinds_of_day = day_types(spec) if integer and spec.household and len(spec.foods) <= COLUMN_FOODS_MAX else None
     if kinds_of_day is not None and len(kinds_of_day) <= MAX_DAY_TYPES:
         budget = min(COLUMN_BUDGET_S + EXTRA_TYPE_BUDGET_S * (len(kinds_of_day) - 1),
                      0.6 * (options.time_limit_s or 20.0) - (time.perf_counter() - start))
         week = compose_by_columns(spec, options, budget) if budget > 1.0 else None
+        if week is not None and not week.found:  # no week from the menus in time: keep their proven bound
+            column_bound = week.bound
+            week = None
         if week is not None:
             notes += week.notes
             # the week model only maps values back here: build it over the foods the menus use (menus alternate:
@@ -403,7 +407,7 @@ def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None
         if composed is not None:
             values, upper, lower, menu_notes = composed
             if lower is not None and (pool_note or spec.weekly_products_allowed()):  # menus over a pool (or without weekly products) bound
-                lower = valid_bound(full_spec, options)  # nothing: use the LP over every candidate instead
+                lower = _best_bound(valid_bound(full_spec, options), column_bound)  # nothing: bounds over every candidate
             gap = None if lower is None else max((upper - lower) / max(abs(upper), 1e-9), 0.0)
             notes += menu_notes
             proven = gap is not None and gap <= request.relative_gap
@@ -429,7 +433,7 @@ def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None
         if result.has_solution and result.objective is not None and (
                 result.message != "week composed from day menus" or result.bound is None):
             # the pool model's own bound bounds the pool only: the gap is measured against every candidate
-            lower = valid_bound(full_spec, options)
+            lower = _best_bound(valid_bound(full_spec, options), column_bound)
             gap = None if lower is None else max((result.objective - lower) / max(abs(result.objective), 1e-9), 0.0)
             proven = gap is not None and gap <= request.relative_gap
             result = replace(result, bound=lower, gap=gap, termination="optimal" if proven else "time_limit")
@@ -451,6 +455,12 @@ def valid_bound(spec: ModelSpec, options: SolveOptions) -> float | None:
     if result.termination != "optimal" or result.objective is None:
         return None
     return days * float(result.objective)
+
+
+def _best_bound(*bounds: float | None) -> float | None:
+    """The highest of several valid lower bounds (None when there is none)."""
+    known = [b for b in bounds if b is not None and math.isfinite(b)]
+    return max(known) if known else None
 
 
 def _isnan(v: Any) -> bool:

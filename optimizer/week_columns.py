@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from optimizer.master_model import MenuColumn, build_master, build_master_dual
-from optimizer.model import ModelSpec, build_model, limit_objective
+from optimizer.model import ModelSpec, ascii_id, build_model, limit_objective
 from optimizer.solver import SolveOptions, SolveResult, solve
 from optimizer.strategies import day_spec
 
@@ -55,6 +55,7 @@ class ColumnWeek:
     notes: list[str]
     proven_lp: bool  # the master LP reached the bound: more menus cannot raise it
     food_ids: frozenset[str] = frozenset()  # the foods the chosen menus use
+    found: bool = True  # False: no week from the menus found in time (``bound`` is still a valid lower bound)
 
 
 def applicable(spec: ModelSpec) -> bool:
@@ -148,6 +149,8 @@ def compose_by_columns(spec: ModelSpec, options: SolveOptions, budget_s: float) 
             menus.append(second)
     max_days = {f: k for f in spec.foods} if k < days else {}
     big_m = 10.0 * max(1.0, max(abs(m.column.cost) for m in menus))
+    if _solve_master([m.column for m in menus], n_days, max_days, big_m, options, integer=True) is None:
+        menus += _same_regimen_menus(bases, menus, price_options, left)
     best: tuple[float, list[int]] | None = None
     proven_lp = False
     rounds = 0
@@ -196,8 +199,8 @@ def compose_by_columns(spec: ModelSpec, options: SolveOptions, budget_s: float) 
                 proven_lp = True
             break
         menus += new
-    if best is None:
-        return None
+    if best is None:  # no week from these menus; the bound still holds (the caller may use it)
+        return ColumnWeek({}, math.inf, bound, [], proven_lp, found=False)
     objective, counts = best
     values = _week_values(spec, types, menus, counts)
     used = sum(1 for c in counts if c)
@@ -207,6 +210,26 @@ def compose_by_columns(spec: ModelSpec, options: SolveOptions, budget_s: float) 
              f"{bound:.4g} from a Lagrangian relaxation of the variety rule ({time.perf_counter() - start:.1f} s)."]
     food_ids = frozenset().union(*(menus[i].column.foods for i, c in enumerate(counts) if c))
     return ColumnWeek(values, objective, min(bound, objective), notes, proven_lp, food_ids)
+
+
+def _same_regimen_menus(bases: dict[int, ModelSpec], menus: list[_Menu], options: SolveOptions, left: Any) -> list[_Menu]:
+    """Menus cannot share a week when they need different supplement regimens (one regimen all week): make each
+    kind of day's best menu again with every other regimen found, fixed (daily products only)."""
+    out: list[_Menu] = []
+    regimens = {m.column.regimen for m in menus}
+    for t, base in bases.items():
+        by_name = {f"s_{ascii_id(sid)}": sid for sid, sup in base.supplements.items() if sup.schedule == "daily"}
+        first = next(m for m in menus if m.column.day_type == t)
+        for regimen in sorted(regimens - {first.column.regimen}, key=repr):
+            if left() < 0.5 or any(name not in by_name for name, _ in regimen):
+                continue  # weekly products cannot be fixed per day
+            units = dict(regimen)
+            fixed = {sid: int(units.get(name, 0)) for name, sid in by_name.items()}
+            menu = _menu(replace(base, fixed_doses=fixed), {}, options, min(PRICE_LIMIT_S, left()),
+                         f"menu_regimen_t{t}", t)
+            if menu is not None and menu.column.foods:
+                out.append(menu)
+    return out
 
 
 def _solve_master(columns: list[MenuColumn], n_days: dict[int, int], max_days: dict[str, int], big_m: float,

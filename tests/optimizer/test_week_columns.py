@@ -197,3 +197,20 @@ def test_locked_week_agrees_with_the_full_week_model() -> None:
     plan = optimizer.plan(request, foods=tab)
     assert plan.has_solution and plan.verification.passed
     assert plan.objective_value == pytest.approx(full.objective, abs=1e-6)
+
+
+def test_menus_needing_different_supplements_are_made_to_share_one_regimen() -> None:
+    # A has vitamin D, B has none: the best day is A alone; the best day without A is B + a 1,000 IU tablet.
+    # One regimen all week, so the week is A + tablet on 2 days and B + tablet on 2 days (or A-only days with
+    # an A-free day impossible): column generation makes A again with the tablet fixed.
+    cat = foods.load_supplements()
+    tab = table([{"food_id": "A", "name": "A", "protein_g": 50.0, "vitamin_d_ug": 20.0, "price_per_100g": 1.0},
+                 {"food_id": "B", "name": "B", "protein_g": 50.0, "vitamin_d_ug": 0.0, "price_per_100g": 1.2}])
+    request = week_request(targets={"protein_g": {"min": 50}, "vitamin_d_ug": {"min": 15, "max": 100}},
+                           supplements=["d3_1000iu"], objective="cost")
+    plan = optimizer.plan(request, foods=tab, supplements=cat)
+    assert plan.has_solution and plan.verification.passed
+    doses = plan.supplements
+    assert set(doses["supplement_id"]) == {"d3_1000iu"} and len(doses) == 4  # the same tablet every day
+    assert plan.items.groupby("food_id")["day"].nunique().to_dict() == {"A": 2, "B": 2}
+    assert any("column generation" in n for n in plan.notes)
