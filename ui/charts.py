@@ -11,6 +11,9 @@ from optimizer.rule import MagnesiumVitaminDRule
 from ui.views import WEEK_AVERAGE
 
 PCT_CAP = 300.0  # bars beyond this are drawn at the cap (the tooltip shows the real value)
+# Stretch to the container's width but keep the chart's height for the plot itself. Streamlit's default ("fit")
+# squeezes title, axes and legend into that height: the rule chart's plot shrank to a strip with its title cut off.
+AUTOSIZE = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
 def plan_rule_point(plan: Plan, rule: MagnesiumVitaminDRule, rda_mg: float | None) -> dict | None:
@@ -54,7 +57,7 @@ def rule_chart(rule: MagnesiumVitaminDRule, rda_mg: float, point: dict | None = 
                 title=None, orient="bottom")),
             shape=alt.Shape("what:N", legend=None),
             tooltip=["what", alt.Tooltip("vitamin_d_ug:Q", format=".1f"), alt.Tooltip("mg:Q", format=".0f")]))
-    return alt.layer(*layers).properties(height=280, title=name)
+    return alt.layer(*layers).properties(height=280, title=name, autosize=AUTOSIZE)
 
 
 def coverage_chart(cov: pd.DataFrame) -> alt.LayerChart:
@@ -71,12 +74,12 @@ def coverage_chart(cov: pd.DataFrame) -> alt.LayerChart:
     tooltip = ["label", "day", "value_text", alt.Tooltip("pct:Q", format=".0f", title="% of target"), "status",
                alt.Tooltip("unknown_foods:Q", title="plan foods with unknown value")]
     bars = alt.Chart(avg).mark_bar(opacity=0.75).encode(
-        x=alt.X("shown_pct:Q", title="% of target (week average bar, days as ticks)",
+        x=alt.X("shown_pct:Q", title="% of target",
                 scale=alt.Scale(domain=[0, PCT_CAP])),
         y=y,
         color=alt.Color("status:N", scale=alt.Scale(domain=["met", "below target", "above limit", "weekly target"],
                                                      range=["#66bb6a", "#ffa726", "#e53935", "#90a4ae"]),
-                        legend=alt.Legend(title=None, orient="bottom")),
+                        legend=alt.Legend(title=None, orient="bottom", columns=1)),  # one column fits a phone
         tooltip=tooltip,
     )
     days = alt.Chart(data[data["day"] != WEEK_AVERAGE]).mark_tick(color="#263238", thickness=2, size=10).encode(
@@ -86,7 +89,8 @@ def coverage_chart(cov: pd.DataFrame) -> alt.LayerChart:
     upper = alt.Chart(limits).mark_tick(color="#c62828", thickness=3, size=18).encode(
         x="limit_pct:Q", y=y, tooltip=["label", alt.Tooltip("max:Q", title="upper limit"), "unit"])
     height = max(180, 30 * len(order))
-    return alt.layer(bars, days, target, upper).properties(height=height).configure_axisY(labelOverlap=False)
+    return (alt.layer(bars, days, target, upper).properties(height=height, autosize=AUTOSIZE)
+            .configure_axisY(labelOverlap=False))
 
 
 def magnesium_chart(split: pd.DataFrame) -> alt.LayerChart:
@@ -106,4 +110,4 @@ def magnesium_chart(split: pd.DataFrame) -> alt.LayerChart:
         layers.append(alt.Chart(split).mark_tick(color="#d84315", thickness=3, size=30).encode(
             x=alt.X("day:N", sort=list(split["day"])), y="required_mg:Q",
             tooltip=[alt.Tooltip("required_mg:Q", title="required (mg)", format=".0f")]))
-    return alt.layer(*layers).properties(height=240)
+    return alt.layer(*layers).properties(height=240, autosize=AUTOSIZE)

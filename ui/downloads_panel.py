@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 import streamlit as st
@@ -64,7 +65,7 @@ def render_downloads(plan: Plan) -> None:
                        help="Week grid, supplement schedule, nutrients vs targets, shopping list, disclaimer.")
     with st.expander("Printable view"):
         st.caption("The plan as it prints. The Print button prints just this section.")
-        components.html(printable_html(plan), height=720, scrolling=True)
+        show_isolated(printable_html(plan), height=720)
 
 
 def printable_html(plan: Plan) -> str:
@@ -73,6 +74,21 @@ def printable_html(plan: Plan) -> str:
     button = ("<style>@media print{.cf-print{display:none}}</style><button class='cf-print' onclick='window.print()' "
               "style='padding:6px 14px;margin-bottom:12px'>Print</button>")
     return page.replace("<body>", "<body>" + button, 1) if "<body>" in page else button + page
+
+
+def isolated_src(page: str) -> str:
+    """``page`` as a ``data:`` URL. An iframe loading it has an opaque origin of its own: the page's script (the
+    Print button) runs, but nothing in the page can reach the app, even when a food name from an uploaded CSV or a
+    restored plan JSON carries markup into the report."""
+    return "data:text/html;charset=utf-8;base64," + base64.b64encode(page.encode("utf-8")).decode("ascii")
+
+
+def show_isolated(page: str, height: int) -> None:
+    """Show a whole HTML page in an isolated iframe (see :func:`isolated_src`)."""
+    if hasattr(st, "iframe"):  # Streamlit >= 1.5x; components.html is deprecated there
+        st.iframe(isolated_src(page), height=height)
+    else:
+        components.iframe(isolated_src(page), height=height, scrolling=True)
 
 
 def render_restore() -> None:

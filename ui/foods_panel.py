@@ -65,7 +65,8 @@ def _pool(search_ids: list[str], *current: list[str]) -> list[str]:
 
 def render_search() -> list[str]:
     """Search box over the whole catalogue; returns matching ids (found foods join every picker below)."""
-    text = st.text_input("Search the food catalogue", key=SEARCH, placeholder="e.g. spinach raw, yogurt plain",
+    text = st.text_input("Search the food catalogue", value=state.value(SEARCH, ""), key=SEARCH,
+                         placeholder="e.g. spinach raw, yogurt plain",
                          help="Every word must match. Found foods are added to the pickers below.")
     if not text.strip():
         return []
@@ -157,9 +158,10 @@ def render_uploads() -> None:
 def render_foods() -> dict[str, Any]:
     """All food-choice controls. Returns the request fields they set."""
     c1, c2 = st.columns(2)
-    diet = c1.selectbox("Diet pattern", DIETS, key=DIET, format_func=str.capitalize,
+    diet = c1.selectbox("Diet pattern", DIETS, index=state.index(DIET, DIETS, "omnivore"), key=DIET,
+                        format_func=str.capitalize,
                         help="Only foods tagged for this pattern are used (vegan ⊂ vegetarian ⊂ omnivore).")
-    allergens = c2.multiselect("Exclude allergens", ALLERGEN_NAMES, key=ALLERGENS,
+    allergens = c2.multiselect("Exclude allergens", ALLERGEN_NAMES, default=state.value(ALLERGENS, []), key=ALLERGENS,
                                format_func=lambda a: a.replace("_", " "),
                                help="Foods containing these allergens are never used.")
     found = render_search()

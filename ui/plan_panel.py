@@ -44,38 +44,43 @@ def restore(request: PlanRequest) -> dict[str, Any]:
 
 def render_plan_form() -> tuple[dict[str, Any], bool]:
     """The plan options form (days, meals, objective; solver in 'Advanced'). Returns (fields, submitted)."""
-    for key, value in ((MEALS, list(DEFAULT_MEALS)), (TIME_LIMIT, float(_default("time_limit_s"))),
-                       (MAX_DAYS_PER_FOOD, int(_default("max_days_per_food") or 7)),
-                       (MIN_FOODS_PER_DAY, int(_default("min_foods_per_day") or 0))):
-        state.seed(key, value)
     with st.form("plan_options", border=True):
         c1, c2, c3 = st.columns([1, 1.3, 1.7])
-        days = c1.radio("Length", [7, 1], key=DAYS, horizontal=True,
+        days = c1.radio("Length", [7, 1], index=state.index(DAYS, [7, 1]), key=DAYS, horizontal=True,
                         format_func=lambda d: "Week" if d == 7 else "One day",
                         help="A week (7 days) varies foods across days and can use weekly vitamin D products.")
-        objective = c2.selectbox("Goal", list(OBJECTIVES), format_func=OBJECTIVES.get, key=OBJECTIVE,
+        objective = c2.selectbox("Goal", list(OBJECTIVES),
+                                 index=state.index(OBJECTIVE, OBJECTIVES, _default("objective")),
+                                 format_func=OBJECTIVES.get, key=OBJECTIVE,
                                  help="Food first: meet targets with food and use supplements only for what food "
                                       "cannot supply. Lowest cost needs prices. Least change needs a usual diet "
                                       "(Food choices tab).")
-        meals = c3.pills("Meals", list(DEFAULT_MEALS), selection_mode="multi", key=MEALS,
+        meals = c3.pills("Meals", list(DEFAULT_MEALS), selection_mode="multi",
+                         default=state.value(MEALS, list(DEFAULT_MEALS)), key=MEALS,
                          format_func=str.capitalize,
                          help="Each meal gets a share of the day's energy (breakfast 20–30 %, …).")
         with st.expander("Advanced"):
-            solver = st.selectbox("Solver", list(SOLVERS), format_func=SOLVERS.get, key=SOLVER,
+            solver = st.selectbox("Solver", list(SOLVERS), index=state.index(SOLVER, SOLVERS, _default("solver")),
+                                  format_func=SOLVERS.get, key=SOLVER,
                                   help="Both are open source; HiGHS is usually faster.")
-            time_limit = st.number_input("Time limit (s)", min_value=1.0, max_value=600.0, step=5.0, key=TIME_LIMIT,
+            time_limit = st.number_input("Time limit (s)", min_value=1.0, max_value=600.0, step=5.0,
+                                         value=state.value(TIME_LIMIT, float(_default("time_limit_s"))), key=TIME_LIMIT,
                                          help="The best plan found by then is returned (and marked as not proven "
                                               "optimal).")
             candidates = st.radio("Foods to choose from", ["everyday", "all"], key=CANDIDATES, horizontal=True,
+                                  index=state.index(CANDIDATES, ["everyday", "all"], _default("candidates")),
                                   format_func=lambda c: "Everyday foods" if c == "everyday" else "All 7,900+ foods",
                                   help="Everyday foods are common, ready-to-eat foods with household portions.")
             portions = st.radio("Amounts", ["household", "continuous"], key=PORTIONS, horizontal=True,
+                                index=state.index(PORTIONS, ["household", "continuous"], _default("portions")),
                                 format_func=lambda p: "Household portions" if p == "household" else "Any grams",
                                 help="Household portions (slices, cups) are whole numbers; 'any grams' is faster.")
             c1, c2 = st.columns(2)
             max_days = c1.number_input("Days per food (max)", 1, 7, key=MAX_DAYS_PER_FOOD,
+                                       value=state.value(MAX_DAYS_PER_FOOD, int(_default("max_days_per_food") or 7)),
                                        help="Variety: a food appears on at most this many days of the week.")
             min_foods = c2.number_input("Foods per day (min)", 0, 30, key=MIN_FOODS_PER_DAY,
+                                        value=state.value(MIN_FOODS_PER_DAY, int(_default("min_foods_per_day") or 0)),
                                         help="Variety: at least this many different foods each day.")
         submitted = st.form_submit_button("Make my plan", type="primary", width="stretch",
                                           help="Solve with everything set on this page.")

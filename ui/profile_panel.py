@@ -55,25 +55,30 @@ def _restore(request: PlanRequest) -> dict[str, Any]:
 def render_profile() -> Profile | None:
     """Sidebar profile controls. Returns the profile, or None (with the error shown) when inconsistent."""
     st.subheader("Who is it for?")
-    sex = st.radio("Sex", ["female", "male"], key=SEX, horizontal=True, format_func=str.capitalize,
-                   help="Sets the DRI life-stage row used for the targets.")
-    state.seed(AGE, float(DEFAULT_PROFILE.age))
-    state.seed(ACTIVITY, DEFAULT_PROFILE.activity)
-    age = st.number_input("Age (years)", min_value=1.0, max_value=120.0, step=1.0, format="%.0f", key=AGE,
+    sexes = ["female", "male"]
+    sex = st.radio("Sex", sexes, index=state.index(SEX, sexes, DEFAULT_PROFILE.sex), key=SEX, horizontal=True,
+                   format_func=str.capitalize, help="Sets the DRI life-stage row used for the targets.")
+    age = st.number_input("Age (years)", min_value=1.0, max_value=120.0, step=1.0, format="%.0f",
+                          value=state.value(AGE, float(DEFAULT_PROFILE.age)), key=AGE,
                           help="DRI tables change at ages 4, 9, 14, 19, 31, 51 and 71.")
     stage = "none"
     if sex == "female":
-        stage = st.selectbox("Pregnancy / lactation", list(STAGES), format_func=STAGES.get, key=STAGE,
+        stage = st.selectbox("Pregnancy / lactation", list(STAGES), index=state.index(STAGE, STAGES, "none"),
+                             format_func=STAGES.get, key=STAGE,
                              help="Pregnancy and lactation have their own DRI rows (ages 14–50).")
-    activity = st.selectbox("Activity", list(ACTIVITIES), format_func=ACTIVITIES.get, key=ACTIVITY,
+    activity = st.selectbox("Activity", list(ACTIVITIES),
+                            index=state.index(ACTIVITY, ACTIVITIES, DEFAULT_PROFILE.activity),
+                            format_func=ACTIVITIES.get, key=ACTIVITY,
                             help="Physical activity level of the energy equation (DRI 2023 EER).")
     c1, c2 = st.columns(2)
-    weight = c1.number_input("Weight (kg)", min_value=1.0, max_value=400.0, value=None, key=WEIGHT,
+    weight = c1.number_input("Weight (kg)", min_value=1.0, max_value=400.0, value=state.value(WEIGHT, None),
+                             key=WEIGHT,
                              help="Optional. Without it the energy estimate uses a reference body size.")
-    height = c2.number_input("Height (cm)", min_value=30.0, max_value=260.0, value=None, key=HEIGHT,
+    height = c2.number_input("Height (cm)", min_value=30.0, max_value=260.0, value=state.value(HEIGHT, None),
+                             key=HEIGHT,
                              help="Optional, used with weight for the energy estimate.")
-    energy = st.number_input("Energy override (kcal/day)", min_value=500.0, max_value=10000.0, value=None,
-                             step=50.0, key=ENERGY,
+    energy = st.number_input("Energy override (kcal/day)", min_value=500.0, max_value=10000.0,
+                             value=state.value(ENERGY, None), step=50.0, key=ENERGY,
                              help="Optional. Leave empty to use the estimate from the DRI energy equation.")
     try:
         return Profile(sex=sex, age=age, pregnant=stage == "pregnant", lactating=stage == "lactating",
@@ -197,8 +202,10 @@ def render_targets(profile: Profile | None) -> tuple[dict[str, TargetOverride | 
     with st.expander("Clinician override of upper limits"):
         st.caption("Raising a tolerable upper intake level is recorded with the plan and shown on every printout.")
         c1, c2 = st.columns(2)
-        who = c1.text_input("Clinician", key=CLINICIAN, help="Name of the clinician who set the higher limit.")
-        why = c2.text_input("Reason", key=CLINICIAN_REASON, help="Why the upper limit is raised for this person.")
+        who = c1.text_input("Clinician", value=state.value(CLINICIAN, ""), key=CLINICIAN,
+                            help="Name of the clinician who set the higher limit.")
+        why = c2.text_input("Reason", value=state.value(CLINICIAN_REASON, ""), key=CLINICIAN_REASON,
+                            help="Why the upper limit is raised for this person.")
     overrides, clinician_override, problems = edited_overrides(base, edited, (who.strip(), why.strip()))
     for problem in problems:
         st.warning(problem)

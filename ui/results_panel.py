@@ -148,7 +148,7 @@ def render_coverage(plan: Plan) -> None:
         st.caption("No targets to show.")
         return
     chart = charts.coverage_chart(cov)
-    st.altair_chart(chart, width="stretch", height=int(chart.height) + 80)
+    st.altair_chart(chart, width="stretch")  # height from the chart: a fixed element height squeezes the plot
     flagged = cov[(cov["day"] == views.WEEK_AVERAGE) & (cov["unknown_foods"] > 0)]
     if not flagged.empty:
         st.caption("⚠ Unknown values: " + "; ".join(f"{r.label} unknown for {r.unknown_foods} of the plan's foods"
@@ -167,7 +167,7 @@ def render_coverage(plan: Plan) -> None:
 def render_magnesium(plan: Plan) -> None:
     st.markdown("#### Magnesium: food first, supplements second")
     split = views.magnesium_split(plan)
-    st.altair_chart(charts.magnesium_chart(split), width="stretch", height=300)
+    st.altair_chart(charts.magnesium_chart(split), width="stretch")
     food, supp = split["food_mg"].mean(), split["supplement_mg"].mean()
     share = food / (food + supp) * 100 if (food + supp) > 0 else 0
     st.caption(f"On average {food:,.0f} mg/day from food ({share:.0f} %) and {supp:,.0f} mg/day from supplements. "
@@ -202,8 +202,9 @@ def render_results(plan: Plan | None) -> None:
     """Everything about the current plan (or a prompt to make one)."""
     disclaimer()
     if plan is None:
-        st.markdown("Press **Make my plan** in the sidebar: the defaults give a sensible week for the profile "
-                    "shown there. Adjust targets, foods and supplements in the other tabs first if you like.")
+        st.markdown("Press **Make my plan** above: the defaults give a sensible week for the profile in the sidebar "
+                    "(on a phone, open it with the arrow at the top left). Adjust targets, foods and supplements "
+                    "in the other tabs first if you like.")
         return
     render_status(plan)
     if not plan.has_solution:

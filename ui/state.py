@@ -1,7 +1,8 @@
 """Session-state design of the planner UI.
 
-Widgets own their own keys (named in the panel modules). Everything the app itself remembers lives
-under keys that start with an underscore, which no widget uses:
+Widgets own their own keys (named in the panel modules) and are always created with their current value
+as the default (:func:`value`, :func:`index`), so the browser never shows a stale default. Everything the app
+itself remembers lives under keys that start with an underscore, which no widget uses:
 
 * ``_plan`` – the current :class:`optimizer.Plan` (solved or explained), or absent.
 * ``_request`` – the :class:`optimizer.PlanRequest` that produced ``_plan``.
@@ -20,7 +21,8 @@ Other pages (``ui/clients.py``) open a saved plan with :func:`open_plan`.
 
 from __future__ import annotations
 
-from collections.abc import Callable, MutableMapping
+import logging
+from collections.abc import Callable, MutableMapping, Sequence
 from typing import Any
 
 import streamlit as st
@@ -38,6 +40,20 @@ FLASH = "_flash"
 OPENED_FROM = "_opened_from"
 
 Restorer = Callable[[PlanRequest], dict[str, Any]]
+
+
+class _CurrentValueIsIntended(logging.Filter):
+    """Drop Streamlit's advisory "created with a default value but also had its value set via the Session State
+    API": every widget here is deliberately given its current value (see :func:`value`), so the warning (with a
+    stack trace) after each restore would only be noise."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "had its value set via the Session State API" not in str(record.msg)
+
+
+_policy_logger = logging.getLogger("streamlit.elements.lib.policies")
+if not any(isinstance(f, _CurrentValueIsIntended) for f in _policy_logger.filters):
+    _policy_logger.addFilter(_CurrentValueIsIntended())
 _restorers: list[Restorer] = []
 
 
@@ -117,10 +133,27 @@ def apply_pending_restore(state: MutableMapping[str, Any] | None = None) -> bool
     return True
 
 
-def seed(key: str, value: Any) -> None:
-    """Give a widget key its default once (so widgets need no ``value=`` and restores never conflict)."""
-    if key not in st.session_state:
-        st.session_state[key] = value
+def value(key: str, default: Any) -> Any:
+    """What to pass as the ``value=`` (``default=``) of the widget with ``key``: its current value, else ``default``.
+
+    Every keyed widget gets it. A widget created with a key alone is sent to the browser with its built-in
+    default (unticked, the slider's minimum, ...), and the browser falls back to that default whenever it
+    mounts the widget after the run that set the key: a tab not yet shown, the sidebar collapsed on a phone,
+    a component still loading when the first plan is solved. The page then shows one value while the session
+    plans with another, and the next press of *Make my plan* sends the shown one back. With the current value
+    as the default, a late mount shows what the session holds.
+    """
+    return st.session_state.get(key, default)
+
+
+def index(key: str, options: Sequence[Any], default: Any = None) -> int:
+    """The ``index=`` of a radio or selectbox with ``key``: the position of its current value (see :func:`value`),
+    else of ``default``, else 0."""
+    options = list(options)
+    for wanted in (st.session_state.get(key), default):
+        if wanted is not None and wanted in options:
+            return options.index(wanted)
+    return 0
 
 
 def targets_version() -> int:

@@ -60,7 +60,8 @@ def _product_label(frame: pd.DataFrame, sid: str) -> str:
 def render_products() -> tuple[str, ...] | None:
     """Which supplement products may be used: None = every product, () = none."""
     frame = catalogue.shipped_supplements().frame
-    use = st.radio("Supplements", list(USES), format_func=USES.get, key=USE, horizontal=True,
+    use = st.radio("Supplements", list(USES), index=state.index(USE, USES), format_func=USES.get, key=USE,
+                   horizontal=True,
                    help="Food first: supplements only fill what food cannot. 'No supplements' plans food only.")
     if use == "none":
         return ()
@@ -86,19 +87,20 @@ def render_products() -> tuple[str, ...] | None:
 
 def render_vitamin_d() -> dict[str, Any]:
     """Vitamin D mode and dose. Returns request fields (µg)."""
-    mode = st.radio("Vitamin D", list(MODES), format_func=MODES.get, key=MODE,
+    mode = st.radio("Vitamin D", list(MODES), index=state.index(MODE, MODES), format_func=MODES.get, key=MODE,
                     help="Choose: Cofactor picks a dose (or none) within the upper limit, knowing the magnesium "
                          "it costs. Prescribed: the plan includes exactly this dose.")
     if mode == "choose":
         return {}
     c1, c2 = st.columns([2, 1])
-    unit = c2.selectbox("Unit", ["µg", "IU"], key=DOSE_UNIT, help="1 µg vitamin D = 40 IU.")
+    unit = c2.selectbox("Unit", ["µg", "IU"], index=state.index(DOSE_UNIT, ["µg", "IU"]), key=DOSE_UNIT,
+                        help="1 µg vitamin D = 40 IU.")
     default = 50.0 if mode == "daily" else 1250.0
     if unit == "IU":
         default *= IU_PER_UG_VITAMIN_D
     period = "per day" if mode == "daily" else "per week"
-    state.seed(DOSE, default)
-    dose = c1.number_input(f"Dose ({unit} {period})", min_value=0.0, step=5.0, key=DOSE,
+    dose = c1.number_input(f"Dose ({unit} {period})", min_value=0.0, step=5.0, value=state.value(DOSE, default),
+                           key=DOSE,
                            help="Weekly doses (e.g. 50,000 IU once a week) count as dose/7 per day.")
     dose_ug = dose / IU_PER_UG_VITAMIN_D if unit == "IU" else dose
     st.caption(f"= {dose_ug:,.1f} µg = {dose_ug * IU_PER_UG_VITAMIN_D:,.0f} IU {period}")
@@ -131,16 +133,16 @@ def render_rule(rda_mg: float | None, plan: Plan | None) -> MagnesiumVitaminDRul
                     "Extra Mg (mg/day)", min_value=0.0, required=True,
                     help="Extra magnesium required at this dose; must never decrease as the dose rises."),
             })
-        for key, value in ((RATIO_ON, True), (RATIO_MAX, 2.6), (RATIO_MIN_ON, False), (RATIO_MIN, 1.7)):
-            state.seed(key, value)
-        ratio_on = st.checkbox("Limit calcium : magnesium", key=RATIO_ON,
+        ratio_on = st.checkbox("Limit calcium : magnesium", value=state.value(RATIO_ON, True), key=RATIO_ON,
                                help="Evidence-based: Ca:Mg intake ratios above 2.8 (or below 1.7) may be detrimental "
                                     "(Rosanoff, Dai & Shapses 2016).")
-        ratio_max = st.slider("Highest Ca : Mg ratio", 1.7, 2.8, step=0.05, key=RATIO_MAX, disabled=not ratio_on,
+        ratio_max = st.slider("Highest Ca : Mg ratio", 1.7, 2.8, value=state.value(RATIO_MAX, 2.6), step=0.05,
+                              key=RATIO_MAX, disabled=not ratio_on,
                               help="Total calcium ≤ ratio × total magnesium, per day.")
-        min_on = st.checkbox("Also a lowest Ca : Mg ratio", key=RATIO_MIN_ON,
+        min_on = st.checkbox("Also a lowest Ca : Mg ratio", value=state.value(RATIO_MIN_ON, False), key=RATIO_MIN_ON,
                              help="Optional lower bound; the literature suggests 1.7.")
-        ratio_min = st.slider("Lowest Ca : Mg ratio", 1.0, 2.8, step=0.05, key=RATIO_MIN, disabled=not min_on,
+        ratio_min = st.slider("Lowest Ca : Mg ratio", 1.0, 2.8, value=state.value(RATIO_MIN, 1.7), step=0.05,
+                              key=RATIO_MIN, disabled=not min_on,
                               help="Total calcium ≥ ratio × total magnesium, per day.")
     rows = edited.dropna().sort_values("vitamin_d_ug")
     try:
@@ -155,7 +157,7 @@ def render_rule(rda_mg: float | None, plan: Plan | None) -> MagnesiumVitaminDRul
     with c2:
         slopes = ", ".join(f"{s:.2f}" for s in rule.slopes())
         point = charts.plan_rule_point(plan, rule, rda_mg) if plan is not None else None
-        st.altair_chart(charts.rule_chart(rule, rda_mg or 0.0, point), width="stretch", height=320)
+        st.altair_chart(charts.rule_chart(rule, rda_mg or 0.0, point), width="stretch")
         st.caption(f"{rule.describe()} Slopes (mg magnesium per µg vitamin D): {slopes}.")
     return rule
 

@@ -2,20 +2,22 @@
 
 Every panel is exercised through its widgets: a one-click plan from the defaults (one day, for speed), an
 impossible request with its explanation and a working one-click fix, locks and re-optimisation, uploads that
-validate (a bad file shows the library's error and keeps the catalogue), the targets editor, the rule editor,
-and restoring a session from JSON.
+validate (a bad file shows the library's error and keeps the catalogue), found foods required or excluded, the
+targets editor, the rule editor, restoring a session from JSON, every control sent to the browser with the value
+it holds, chart sizing, and the printable view isolated from the app.
 """
 
 from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from optimizer.plan import DISCLAIMER, Plan
 from optimizer.profile import Profile
-from optimizer.request import PlanRequest
+from optimizer.request import DEFAULT_MEALS, PlanRequest
 from optimizer.targets import targets_for
 from ui import results_panel
 
@@ -75,6 +77,7 @@ def test_first_page_shows_the_notice_targets_and_rule(app_path: str):
     at = start(app_path)
     assert any(DISCLAIMER in t for t in texts(at.info))
     assert "_plan" not in at.session_state
+    assert any("Press **Make my plan** above" in t for t in texts(at.markdown))  # the button is not in the sidebar
     editor = next(d for d in at.dataframe if "target" in d.value.columns and "source" in d.value.columns)
     frame = editor.value
     magnesium = frame[frame["target"] == "Magnesium"].iloc[0]
@@ -318,3 +321,108 @@ def test_week_lock_a_day_and_replan_only_another(app_path: str):
         assert day(after, d).to_numpy().tolist() == day(week, d).to_numpy().tolist()
     assert removed["food_id"] not in set(after.items[after.items["day"] == 2]["food_id"])
     assert any("What changed" in t for t in texts(at.markdown))
+
+
+def stale_defaults(at: AppTest) -> list[str]:
+    """Keyed widgets sent to the browser with a default that is not their current value.
+
+    The browser shows a widget's default whenever it mounts the widget after the run that set its value (a tab
+    not yet opened, the sidebar collapsed on a phone, a component still loading when the first plan is solved);
+    the page would then show one setting while the session plans with another.
+    """
+    stale = []
+
+    def check(widget, ok: bool) -> None:
+        if widget.key and not ok:
+            stale.append(f"{widget.key} (holds {widget.value!r})")
+
+    for w in at.checkbox:
+        check(w, w.proto.default == w.value)
+    for w in at.number_input:
+        check(w, not w.proto.HasField("default") if w.value is None else w.proto.default == pytest.approx(w.value))
+    for w in at.slider:
+        check(w, list(w.proto.default) == pytest.approx([w.value]))
+    for w in at.text_input:
+        check(w, w.proto.default == w.value)
+    for w in [*at.radio, *at.selectbox]:
+        check(w, w.proto.HasField("default") and w.proto.default == w.index)
+    for w in at.multiselect:
+        check(w, list(w.proto.default) == list(w.indices))
+    for group in at.get("button_group"):  # st.pills: the meals
+        if group.proto.id.endswith("-plan_meals"):
+            meals = list(at.session_state["plan_meals"])
+            if list(group.proto.default) != [list(DEFAULT_MEALS).index(m) for m in meals]:
+                stale.append(f"plan_meals (holds {meals!r})")
+    return stale
+
+
+def test_every_control_is_sent_with_the_value_it_holds(app_path: str):
+    at = start(app_path)
+    assert at.checkbox(key="rule_ratio_on").value is True  # a default that is not the widget's built-in one
+    assert stale_defaults(at) == []
+    request = PlanRequest(profile=Profile(sex="male", age=30, weight_kg=80, activity="active"), days=1,
+                          diet_pattern="vegetarian", exclude_allergens=("peanut",), objective="cost",
+                          vitamin_d_supplement_ug=50, time_limit_s=45, max_days_per_food=3, min_foods_per_day=5,
+                          meals=("breakfast", "lunch", "dinner"))
+    at.file_uploader(key="restore_json").upload("saved.json", request.model_dump_json().encode(), "application/json")
+    at.run()
+    at.run()  # a later run: the restored values must still be what the browser would show
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.radio(key="profile_sex").value == "male" and at.number_input(key="plan_time_limit_s").value == 45
+    assert stale_defaults(at) == []
+    at.checkbox(key="rule_ratio_on").uncheck()
+    at.checkbox(key="rule_ratio_min_on").check().run()
+    at.slider(key="rule_ratio_min").set_value(1.8).run()
+    assert at.checkbox(key="rule_ratio_on").value is False and at.slider(key="rule_ratio_min").value == 1.8
+    assert stale_defaults(at) == []
+
+
+def test_charts_keep_their_height_for_the_plot_and_label_the_policy():
+    from optimizer.rule import MagnesiumVitaminDRule
+    from ui import charts
+
+    default = charts.rule_chart(MagnesiumVitaminDRule(), 320.0, {"vitamin_d_ug": 50.0, "required_mg": 361.0,
+                                                                "magnesium_mg": 400.0}).to_dict()
+    own = charts.rule_chart(MagnesiumVitaminDRule(breakpoints=[(0, 0), (25, 0), (100, 150)]), 320.0).to_dict()
+    assert default["title"] == "Default precautionary policy" and own["title"] == "Your schedule"
+    # Streamlit's default autosize squeezes title, axes and legend into the chart's height: the plot became a strip
+    # with its title cut off. fit-x keeps the height for the plot and still stretches to the column's width.
+    assert default["autosize"] == {"type": "fit-x", "contains": "padding"}
+    split = pd.DataFrame({"day": ["Day 1"], "food_mg": [300.0], "supplement_mg": [50.0], "required_mg": [320.0],
+                          "supplement_vitamin_d_ug": [0.0]})
+    assert charts.magnesium_chart(split).to_dict()["autosize"]["type"] == "fit-x"
+
+
+def test_printable_view_is_isolated_from_the_app(app_path: str, planned: AppTest):
+    import base64
+
+    saved: Plan = planned.session_state["_plan"]
+    data = json.loads(saved.model_dump_json())
+    marked = "<img src=x onerror=alert(1)> Oats"  # a name from someone else's CSV or plan file
+    data["item_rows"][0]["food"] = marked
+    at = start(app_path)
+    at.file_uploader(key="restore_json").upload("shared.json", json.dumps(data).encode(), "application/json")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.session_state["_plan"].item_rows[0].food == marked
+    frames = at.get("iframe")
+    assert len(frames) == 1
+    src = frames[0].proto.src
+    # a data: URL has an opaque origin: the Print button's script runs, but the page cannot reach the app
+    assert src.startswith("data:text/html;charset=utf-8;base64,")
+    page = base64.b64decode(src.split(",", 1)[1]).decode("utf-8")
+    assert "window.print()" in page and DISCLAIMER.split(".")[0] in page and "Oats" in page
+
+
+def test_found_foods_can_be_required_and_excluded(app_path: str, planned: AppTest):
+    usual: Plan = planned.session_state["_plan"]
+    dropped = str(usual.items.iloc[0]["food_id"])  # a food the default plan chose
+    at = start(app_path)
+    at.text_input(key="food_search").input("Mustard spinach raw").run()  # not an everyday food: found by search
+    assert "Mustard spinach, (tendergreen), raw [11274]" in at.multiselect(key="must_include").options
+    at.multiselect(key="must_include").set_value(["11274"])
+    at.multiselect(key="exclude_foods").set_value([dropped])
+    plan = make_one_day_plan(at)
+    assert [m.food_id for m in plan.request.must_include] == ["11274"] and plan.request.exclude_foods == (dropped,)
+    assert plan.has_solution, plan.summary()
+    assert "11274" in set(plan.items["food_id"]) and dropped not in set(plan.items["food_id"])

@@ -1,7 +1,8 @@
 """End-to-end: ``streamlit run app.py`` in a real browser (Playwright driving Debian's chromium).
 
-Makes a week in one click, checks the week grid and the coverage chart, locks an item and re-optimises,
-downloads the plan CSV and reads it back with pandas, and saves screenshots (docs/screenshot.png at 1280 px,
+Makes a week in one click, checks the week grid and the coverage chart, checks that controls in other tabs show
+the values the session plans with, locks an item and re-optimises, downloads the plan CSV and reads it back with
+pandas, opens the printable view, and saves screenshots (docs/screenshot.png at 1280 px,
 test-artifacts/phone.png at 390 px). Timeouts are generous ceilings for a loaded machine, not speed checks.
 """
 
@@ -12,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from optimizer.request import PlanRequest
 from tests.ui.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -63,6 +65,22 @@ def _pick_first_option(page, label: str, starts_with: str) -> str:
     return text
 
 
+def _expect_controls_show_the_session_values(page) -> None:
+    """After a plan, controls first drawn later (another tab, a closed expander) show the values the session
+    plans with, not a widget's built-in default (unticked, the slider's minimum)."""
+    expect = _expect()
+    page.get_by_role("tab", name="Supplements").click()
+    expect(page.get_by_role("checkbox", name="Limit calcium : magnesium")).to_be_checked()
+    expect(page.get_by_role("slider", name="Highest Ca : Mg ratio")).to_have_value("2.6")
+    expect(page.locator("p:visible", has_text="Calcium:magnesium ratio kept at or below 2.6").first).to_be_visible()
+    page.get_by_test_id("stForm").get_by_text("Advanced", exact=True).click()
+    defaults = PlanRequest.model_fields
+    expect(page.get_by_role("spinbutton", name="Time limit (s)")).to_have_value(
+        f"{defaults['time_limit_s'].default:.2f}")
+    expect(page.get_by_role("spinbutton", name="Days per food (max)")).to_have_value(
+        str(defaults["max_days_per_food"].default or 7))
+
+
 def test_week_in_one_click_lock_reoptimise_download_and_screenshot(browser, streamlit_url: str, tmp_path: Path):
     expect = _expect()
     context, page = _open(browser, streamlit_url, 1280, 900)
@@ -82,6 +100,8 @@ def test_week_in_one_click_lock_reoptimise_download_and_screenshot(browser, stre
         page.set_viewport_size({"width": 1280, "height": 3000})
         page.screenshot(path=str(SCREENSHOT))
         page.set_viewport_size({"width": 1280, "height": 900})
+        _expect_controls_show_the_session_values(page)
+        page.get_by_role("tab", name="Your plan").click()
 
         locked = _pick_first_option(page, "Keep these items (lock)", "Day 1 · ")
         food = locked.split(" · ")[2].rsplit(" — ", 1)[0]
@@ -101,6 +121,11 @@ def test_week_in_one_click_lock_reoptimise_download_and_screenshot(browser, stre
         assert {"day", "meal", "food_id", "food", "grams"} <= set(frame.columns)
         assert sorted(frame["day"].unique()) == list(range(1, 8))
         assert (frame["grams"] > 0).all() and food in set(frame["food"])
+
+        page.get_by_text("Printable view", exact=True).click()  # the report, in an iframe isolated from the app
+        printable = page.frame_locator("iframe[src^='data:text/html']")
+        expect(printable.get_by_role("button", name="Print")).to_be_visible()
+        expect(printable.get_by_text(food).first).to_be_attached()
     finally:
         context.close()
 
@@ -117,5 +142,7 @@ def test_phone_width_screenshot(browser, streamlit_url: str):
         page.screenshot(path=str(ARTIFACTS / "phone.png"))
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390 + 1, f"the page scrolls sideways at phone width ({width} px)"
+        page.set_viewport_size({"width": 390, "height": 844})
+        _expect_controls_show_the_session_values(page)
     finally:
         context.close()
