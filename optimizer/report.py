@@ -238,7 +238,11 @@ def plan_report_html(plan: Plan, *, client_name: str | None = None, week_start: 
     head = plan_header(plan, client_name=client_name, week_start=week_start)
     parts = [f"<h1>{html.escape(head[0])}</h1>"] + [f"<p>{html.escape(line)}</p>" for line in head[1:]]
     if plan.has_solution:
-        grid = week_grid(plan, week_start).map(lambda s: s.replace("\n", "<br>") if isinstance(s, str) else s)
+        # escape each cell first (food names come from user CSVs and shared plan files), then keep the line breaks
+        grid = week_grid(plan, week_start)
+        grid.index = [html.escape(str(i)) for i in grid.index]
+        grid.columns = [html.escape(str(c)) for c in grid.columns]
+        grid = grid.map(lambda s: html.escape(s).replace("\n", "<br>") if isinstance(s, str) else s)
         parts += ["<h2>Meals</h2>", grid.to_html(escape=False, border=0, classes="cofactor")]
         schedule = supplement_schedule(plan, week_start).drop(columns=["supplement_id"])
         parts += ["<h2>Supplements</h2>", _html_table(schedule) if len(schedule) else "<p>none</p>"]

@@ -101,3 +101,12 @@ def test_pdf_of_an_unsolved_plan_says_so():
 
 def test_latin1_text():
     assert latin1_text("≥ 15 µg – ok → ✓") == ">= 15 µg - ok -> ?"
+
+
+def test_html_report_escapes_food_names_in_the_week_grid():
+    plan = make_plan(days=1)
+    rows = [r.model_copy(update={"food": '<script>alert("x")</script> & oats'}) for r in plan.item_rows]
+    evil = plan.model_copy(update={"item_rows": rows})
+    html = plan_report_html(evil, week_start=WEEK)
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; oats" in html
