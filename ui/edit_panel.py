@@ -1,51 +1,95 @@
-"""Edit a plan: lock items or whole days, exclude items, re-optimise the rest, and see what changed."""
+"""Edit a plan: lock or release items and whole days, exclude foods, re-optimise the rest, swap one food for a
+ranked substitute, and see what changed.
+
+Only the library is called (``optimizer.editing``). What the panel itself remembers lives under keys no widget
+owns: ``_locks_shown_for`` (the plan whose locks the lock pickers were last set from) and ``_substitutes`` (the
+last ranked substitutes, with the plan and item they were found for).
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
-from optimizer.editing import compare_plans, replan
+from optimizer.editing import compare_plans, replan, suggest_substitutes, swap_item
 from optimizer.plan import Plan
 from ui import catalogue, plan_panel, state, views
 
 LOCK_ITEMS, LOCK_DAYS, EXCLUDE_ITEMS, ONLY_DAYS = "edit_lock_items", "edit_lock_days", "edit_exclude", "edit_only_days"
 REPLAN = "replan"
+SWAP_ITEM, SWAP_REOPTIMISE, SWAP_CHOICE = "edit_swap_item", "edit_swap_reoptimise", "edit_swap_choice"
+FIND_SUBSTITUTES, APPLY_SWAP = "find_substitutes", "apply_swap"
+LOCKS_SHOWN_FOR, SUBSTITUTES = "_locks_shown_for", "_substitutes"
+SUBSTITUTE_LIMIT = 5
+
+Slot = tuple[int, str, str]
 
 
-def _item_keys(plan: Plan) -> dict[str, tuple[int, str, str]]:
+def _item_keys(plan: Plan) -> dict[str, Slot]:
     """Picker label -> (day, meal, food_id) for every item of the plan."""
-    out: dict[str, tuple[int, str, str]] = {}
+    out: dict[str, Slot] = {}
     for row in plan.items.to_dict("records"):
         out[views.item_label(row)] = (int(row["day"]), str(row["meal"]), str(row["food_id"]))
     return out
 
 
+def _sync_pickers(plan: Plan, items: dict[str, Slot], days: list[int]) -> None:
+    """Before the widgets: show a new plan's own locks in the lock pickers; otherwise drop stale choices."""
+    if st.session_state.get(LOCKS_SHOWN_FOR) is not plan:
+        locked_items, locked_days = views.locks_shown(plan)
+        st.session_state[LOCK_ITEMS] = [label for label, slot in items.items() if slot in set(locked_items)]
+        st.session_state[LOCK_DAYS] = locked_days
+        st.session_state[LOCKS_SHOWN_FOR] = plan
+    for key, valid in ((LOCK_ITEMS, items), (EXCLUDE_ITEMS, items), (LOCK_DAYS, days), (ONLY_DAYS, days)):
+        if key in st.session_state:  # a new plan: drop choices that no longer exist
+            st.session_state[key] = [v for v in st.session_state[key] if v in valid]
+
+
+def lock_changes(plan: Plan, ticked_items: list[Slot], ticked_days: list[int]) -> dict[str, list]:
+    """The ``replan`` arguments that turn the plan's current locks into the ticked ones: release what was
+    un-ticked (``unlock_items``/``unlock_days``), add what is newly ticked (``lock_items``/``lock_days``)."""
+    shown_items, shown_days = views.locks_shown(plan)
+    return {
+        "unlock_items": [s for s in shown_items if s not in ticked_items],
+        "unlock_days": [d for d in shown_days if d not in ticked_days],
+        "lock_items": list(ticked_items),
+        "lock_days": [d for d in ticked_days if d not in shown_days],
+    }
+
+
 def render_edit(plan: Plan) -> None:
-    """Lock / exclude controls and the re-optimise button; the diff of the last re-optimisation."""
+    """Lock / exclude controls and the re-optimise button, then swapping one food for a substitute."""
     st.markdown("#### Change the plan")
     st.caption("Keep what you like, drop what you do not, and let Cofactor re-plan the rest so every target "
                "is still met.")
     items = _item_keys(plan)
     days = list(range(1, plan.request.days + 1))
-    for key, valid in ((LOCK_ITEMS, items), (EXCLUDE_ITEMS, items), (LOCK_DAYS, days), (ONLY_DAYS, days)):
-        if key in st.session_state:  # a new plan: drop choices that no longer exist
-            st.session_state[key] = [v for v in st.session_state[key] if v in valid]
+    _sync_pickers(plan, items, days)
     c1, c2 = st.columns(2)
     with c1:
         locked = st.multiselect("Keep these items (lock)", list(items), key=LOCK_ITEMS,
-                                help="Locked items stay exactly as they are (same day, meal and amount).")
+                                default=state.value(LOCK_ITEMS, []),
+                                help="Locked items stay exactly as they are (same day, meal and amount). Ticked "
+                                     "items are the plan's locks: un-tick one to release it at the next "
+                                     "re-optimisation.")
         locked_days = st.multiselect("Keep whole days", days, key=LOCK_DAYS, format_func=views.day_label,
-                                     help="Every item of these days stays as it is.") if len(days) > 1 else []
+                                     default=state.value(LOCK_DAYS, []),
+                                     help="Every item (and daily supplement dose) of these days stays as it is. "
+                                          "Un-tick a day to release it.") if len(days) > 1 else []
     with c2:
         excluded = st.multiselect("Remove these foods", list(items), key=EXCLUDE_ITEMS,
+                                  default=state.value(EXCLUDE_ITEMS, []),
                                   help="The food is excluded from the whole re-optimised plan.")
         only = st.multiselect("Only re-plan these days", days, key=ONLY_DAYS, format_func=views.day_label,
+                              default=state.value(ONLY_DAYS, []),
                               help="Leave empty to re-plan every day that is not kept.") if len(days) > 1 else []
     if st.button("Re-optimise the rest", key=REPLAN, type="primary",
-                 help="Solve again with the locks and removals above."):
+                 help="Solve again with the locks and removals above; locks you un-ticked are released."):
+        changes = lock_changes(plan, [items[label] for label in locked], [int(d) for d in locked_days])
         new_plan = plan_panel.run_with_progress(
-            "Re-optimising", replan, plan,
-            lock_items=[items[label] for label in locked], lock_days=list(locked_days),
+            "Re-optimising", replan, plan, **changes,
             exclude_foods=sorted({items[label][2] for label in excluded}), only_days=list(only) or None,
             foods=catalogue.foods_for_planning(), supplements=None)
         if new_plan is not None:
@@ -53,6 +97,92 @@ def render_edit(plan: Plan) -> None:
             state.request_restore(new_plan.request)
             state.flash("Re-optimised: see what changed below the plan.")
             st.rerun()
+    _render_swap(plan, items)
+
+
+def _substitutes_for(plan: Plan, slot: Slot, reoptimise: bool) -> pd.DataFrame | None:
+    """The substitutes found last, if they were found for this plan, item and setting."""
+    found = st.session_state.get(SUBSTITUTES)
+    if found and found["plan"] is plan and found["slot"] == slot and found["reoptimise"] == reoptimise:
+        return found["table"]
+    return None
+
+
+def _choice_label(subs: pd.DataFrame) -> dict[str, str]:
+    out = {}
+    for row in subs.to_dict("records"):
+        verdict = f"{row['grams']:.0f} g, keeps targets met" if row["feasible"] else "breaks a target"
+        out[str(row["food_id"])] = f"{row['food']} ({verdict})"
+    return out
+
+
+def _render_swap(plan: Plan, items: dict[str, Slot]) -> None:
+    """Pick an item, list ranked substitutes (library's ranking and notes), and swap for the chosen one."""
+    st.markdown("##### Swap a food")
+    labels = list(items)
+    if not labels:
+        return
+    if st.session_state.get(SWAP_ITEM) not in labels:
+        st.session_state.pop(SWAP_ITEM, None)
+    c1, c2 = st.columns([3, 2])
+    label = c1.selectbox("Item to swap", labels, index=state.index(SWAP_ITEM, labels), key=SWAP_ITEM,
+                         help="The day, meal and food to replace. Only that day is re-planned; every other day "
+                              "stays exactly as it is.")
+    reoptimise = c2.checkbox("Let the rest of the day change", value=state.value(SWAP_REOPTIMISE, True),
+                             key=SWAP_REOPTIMISE,
+                             help="On: other foods may be added to that day to fill a gap (more swaps keep the "
+                                  "targets met, slower). Off: only the substitute's amount and more of the day's "
+                                  "own foods may change.")
+    slot = items[label]
+    if st.button("Find substitutes", key=FIND_SUBSTITUTES,
+                 help=f"Rank up to {SUBSTITUTE_LIMIT} foods for this item that keep every target met (each is "
+                      "checked by re-planning that day)."):
+        subs = plan_panel.run_with_progress(
+            "Finding substitutes", suggest_substitutes, plan, *slot, limit=SUBSTITUTE_LIMIT, reoptimise=reoptimise,
+            foods=catalogue.foods_for_planning(), supplements=None)
+        if subs is not None:
+            st.session_state[SUBSTITUTES] = {"plan": plan, "slot": slot, "reoptimise": reoptimise, "table": subs}
+            st.session_state.pop(SWAP_CHOICE, None)
+    subs = _substitutes_for(plan, slot, reoptimise)
+    if subs is None:
+        st.caption("Pick an item and press **Find substitutes**.")
+        return
+    if subs.empty:
+        st.info("No other food is allowed at this meal (diet, allergens and exclusions), so there is nothing to "
+                "swap in.")
+        return
+    st.dataframe(views.substitutes_table(subs), hide_index=True, width="stretch")
+    choices = _choice_label(subs)
+    options = list(choices)
+    if st.session_state.get(SWAP_CHOICE) not in options:
+        st.session_state.pop(SWAP_CHOICE, None)
+    new_food = st.selectbox("Substitute", options, index=state.index(SWAP_CHOICE, options), key=SWAP_CHOICE,
+                            format_func=choices.get,
+                            help="Ranked by the library: swaps that keep every target met first, then the same "
+                                 "food group, then the smallest change.")
+    if st.button("Swap for this food", key=APPLY_SWAP, type="primary",
+                 help="Replace the item with the chosen food and re-plan only that day; the plan is verified "
+                      "again. The current plan is kept for 'What changed'."):
+        _apply_swap(plan, slot, new_food, reoptimise)
+
+
+def _apply_swap(plan: Plan, slot: Slot, new_food: str, reoptimise: bool) -> None:
+    swapped: Any = plan_panel.run_with_progress(
+        "Swapping", swap_item, plan, *slot, new_food, reoptimise=reoptimise,
+        foods=catalogue.foods_for_planning(), supplements=None)
+    if swapped is None:
+        return  # the library's error is shown; the plan is unchanged
+    new_notes = swapped.notes[len(plan.notes):] if swapped.notes[:len(plan.notes)] == plan.notes else swapped.notes
+    if not swapped.has_solution:
+        problems = list(new_notes)
+        if swapped.verification is not None and not swapped.verification.passed:
+            problems += swapped.verification.violations[:10]
+        st.error("The swap was not made; the plan is unchanged.\n\n" + "\n\n".join(problems or [swapped.status]))
+        return
+    state.store_plan(swapped, keep_previous=True)
+    st.session_state.pop(SUBSTITUTES, None)
+    state.flash((new_notes[-1] if new_notes else "Swapped.") + " See what changed below the plan.")
+    st.rerun()
 
 
 def render_diff(previous: Plan | None, current: Plan) -> None:

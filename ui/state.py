@@ -15,6 +15,8 @@ itself remembers lives under keys that start with an underscore, which no widget
 * ``_flash`` – one-shot messages shown at the top of the next run.
 * ``_opened_from`` – ``(client_id, week_start)`` of the saved plan last opened from the Clients page, so that
   saving it again defaults to the same week (a new version) instead of next week.
+* ``_locks_shown_for``, ``_substitutes`` – the edit panel's own memory (see ``ui.edit_panel``): the plan whose
+  locks the lock pickers were set from, and the last ranked substitutes with the plan and item they belong to.
 
 Other pages (``ui/clients.py``) open a saved plan with :func:`open_plan`.
 """

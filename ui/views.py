@@ -170,3 +170,35 @@ def supplement_schedule(plan: Plan) -> pd.DataFrame:
     grid.columns = [day_label(c) for c in grid.columns]
     return grid.astype(int)
 
+
+
+def locks_shown(plan: Plan) -> tuple[list[tuple[int, str, str]], list[int]]:
+    """The locks in ``plan.request`` as the edit panel shows them: (items locked on their own, whole days kept).
+
+    A day counts as kept (plans of more than one day only) when the request locks a supplement dose that day, or
+    locks every item of a day without supplements; its items are then not listed on their own. Only items that are
+    in the plan are listed (``(day, meal, food_id)``, the order of ``plan.items``).
+    """
+    request = plan.request
+    slots = {(x.day, x.meal, x.food_id) for x in request.locked}
+    dose_days = {x.day for x in request.locked_supplements}
+    days: list[int] = []
+    if request.days > 1:
+        for d in range(1, request.days + 1):
+            rows = [(r.day, r.meal, r.food_id) for r in plan.item_rows if r.day == d and r.grams > 0]
+            has_doses = any(r.day == d for r in plan.supplement_rows)
+            if d in dose_days or (rows and not has_doses and all(s in slots for s in rows)):
+                days.append(d)
+    items = list(dict.fromkeys((r.day, r.meal, r.food_id) for r in plan.item_rows
+                               if (r.day, r.meal, r.food_id) in slots and r.day not in days))
+    return items, days
+
+
+def substitutes_table(subs: pd.DataFrame) -> pd.DataFrame:
+    """``optimizer.editing.suggest_substitutes`` output for display: the library's columns, readable names."""
+    out = pd.DataFrame({
+        "Food": subs["food"], "Group": subs["group"], "Grams": subs["grams"].round(0),
+        "Portions": subs["portions"], "Keeps targets met": subs["feasible"].map({True: "yes", False: "no"}),
+        "Change in the day's objective": subs["objective_change"], "What changes": subs["note"],
+    })
+    return out.reset_index(drop=True)

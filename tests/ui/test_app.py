@@ -1,10 +1,10 @@
 """The Streamlit planner page driven headlessly with ``streamlit.testing.v1.AppTest``.
 
 Every panel is exercised through its widgets: a one-click plan from the defaults (one day, for speed), an
-impossible request with its explanation and a working one-click fix, locks and re-optimisation, uploads that
-validate (a bad file shows the library's error and keeps the catalogue), found foods required or excluded, the
-targets editor, the rule editor, restoring a session from JSON, every control sent to the browser with the value
-it holds, chart sizing, and the printable view isolated from the app.
+impossible request with its explanation and a working one-click fix, locks and re-optimisation, releasing a lock,
+swapping a food for a ranked substitute, uploads that validate (a bad file shows the library's error and keeps the
+catalogue), found foods required or excluded, the targets editor, the rule editor, restoring a session from JSON,
+every control sent to the browser with the value it holds, chart sizing, and the printable view isolated from the app.
 """
 
 from __future__ import annotations
@@ -322,6 +322,112 @@ def test_week_lock_a_day_and_replan_only_another(app_path: str):
     assert removed["food_id"] not in set(after.items[after.items["day"] == 2]["food_id"])
     assert any("What changed" in t for t in texts(at.markdown))
 
+
+
+def slots(plan: Plan) -> set[tuple[int, str, str]]:
+    """The (day, meal, food_id) item locks in a plan's request."""
+    return {(x.day, x.meal, x.food_id) for x in plan.request.locked}
+
+
+def test_unlocking_an_item_releases_it_in_the_reoptimised_plan(app_path: str):
+    at = start(app_path)
+    before = make_one_day_plan(at)
+    assert before.has_solution, before.summary()
+    row = before.items.iloc[0]
+    slot = (1, str(row["meal"]), str(row["food_id"]))
+    at.multiselect(key="edit_lock_items").set_value([at.multiselect(key="edit_lock_items").options[0]])
+    click(at, "Re-optimise the rest")
+    locked: Plan = at.session_state["_plan"]
+    assert locked is not before and locked.has_solution, locked.summary()
+    assert slots(locked) == {slot}
+    shown = at.multiselect(key="edit_lock_items").value  # the plan's own lock is shown ticked
+    assert len(shown) == 1 and str(row["food"]) in shown[0]
+
+    at.multiselect(key="edit_lock_items").set_value([])  # un-tick: the lock must not survive the re-optimisation
+    click(at, "Re-optimise the rest")
+    released: Plan = at.session_state["_plan"]
+    assert released is not locked and released.has_solution, released.summary()
+    assert slots(released) == set() and not released.items["locked"].any()
+    assert at.multiselect(key="edit_lock_items").value == []
+    assert at.session_state["_previous_plan"] is locked
+    assert "release" in at.multiselect(key="edit_lock_items").help
+
+
+def test_releasing_a_kept_day_unlocks_its_items_and_doses():
+    from optimizer.plan import PlanItem, SupplementDose
+    from optimizer.request import LockedItem, LockedSupplement
+    from ui import edit_panel, views
+
+    request = PlanRequest(profile=PERSON, days=2,
+                          locked=(LockedItem(day=1, meal="breakfast", food_id="A", portions=1),
+                                  LockedItem(day=2, meal="lunch", food_id="B", portions=1)),
+                          locked_supplements=(LockedSupplement(day=1, supplement_id="d3", units=1),))
+    plan = Plan(request=request, status="optimal", has_solution=True, item_rows=[
+        PlanItem(day=1, meal="breakfast", food_id="A", food="a", grams=50, portions=1, locked=True),
+        PlanItem(day=1, meal="dinner", food_id="C", food="c", grams=80, portions=1),
+        PlanItem(day=2, meal="lunch", food_id="B", food="b", grams=90, portions=1, locked=True),
+        PlanItem(day=2, meal="dinner", food_id="C", food="c", grams=80, portions=1)],
+        supplement_rows=[SupplementDose(day=1, supplement_id="d3", supplement="D3", units=1, locked=True)])
+    assert views.locks_shown(plan) == ([(2, "lunch", "B")], [1])  # day 1 kept (its dose is locked), one item
+    assert edit_panel.lock_changes(plan, [(2, "lunch", "B")], [1]) == {  # nothing un-ticked: nothing changes
+        "unlock_items": [], "unlock_days": [], "lock_items": [(2, "lunch", "B")], "lock_days": []}
+    assert edit_panel.lock_changes(plan, [], []) == {
+        "unlock_items": [(2, "lunch", "B")], "unlock_days": [1], "lock_items": [], "lock_days": []}
+    assert edit_panel.lock_changes(plan, [], [2])["lock_days"] == [2]
+
+
+def test_swap_a_food_for_a_ranked_substitute(app_path: str, monkeypatch: pytest.MonkeyPatch):
+    from ui import edit_panel
+
+    at = start(app_path)
+    before = make_one_day_plan(at)
+    assert before.has_solution, before.summary()
+    picker = at.selectbox(key="edit_swap_item")
+    assert picker.help and at.checkbox(key="edit_swap_reoptimise").help
+    assert at.button(key="find_substitutes").proto.help
+    row = before.items.iloc[-1]
+    slot = (1, str(row["meal"]), str(row["food_id"]))
+    label = picker.options[-1]
+    assert label.startswith(f"Day 1 · {row['meal']} · {row['food']}")
+    picker.set_value(label)
+    click(at, "Find substitutes")
+    found = at.session_state["_substitutes"]
+    subs = found["table"]
+    assert found["plan"] is before and found["slot"] == slot
+    assert not subs.empty and slot[2] not in set(subs["food_id"])
+    table = next(d for d in at.dataframe if "Keeps targets met" in d.value.columns).value
+    assert table["Food"].tolist() == subs["food"].tolist()  # the library's ranking, in its order
+    assert table["What changes"].tolist() == subs["note"].tolist()  # and its notes
+    choice = at.selectbox(key="edit_swap_choice")
+    assert choice.help and len(choice.options) == len(subs)
+    feasible = subs[subs["feasible"]]
+    assert not feasible.empty, subs.to_string()
+    new_food = str(feasible.iloc[0]["food_id"])
+
+    # a swap the library refuses: its report is shown, nothing in the session is lost
+    def refused(plan, day, meal, food_id, new_food_id, **kwargs):
+        return plan.model_copy(update={"has_solution": False, "status": "infeasible",
+                                       "notes": [*plan.notes, f"Day {day} {meal}: cannot be swapped (test)"]})
+
+    monkeypatch.setattr(edit_panel, "swap_item", refused)
+    choice.set_value(new_food)
+    click(at, "Swap for this food")
+    assert at.session_state["_plan"] is before
+    assert any("cannot be swapped (test)" in t and "plan is unchanged" in t for t in texts(at.error))
+    assert at.session_state["_substitutes"]["table"] is subs
+    monkeypatch.undo()
+
+    at.selectbox(key="edit_swap_choice").set_value(new_food)
+    click(at, "Swap for this food")
+    after: Plan = at.session_state["_plan"]
+    assert after is not before and after.has_solution, after.summary()
+    assert after.verification is not None and after.verification.passed, after.verification
+    at_slot = after.items[(after.items["day"] == 1) & (after.items["meal"] == slot[1])]
+    assert new_food in set(at_slot["food_id"]) and slot[2] not in set(at_slot["food_id"])
+    assert at.session_state["_previous_plan"] is before
+    assert any("swapped for" in t for t in texts(at.success))  # the library's note
+    assert any("What changed" in t for t in texts(at.markdown))
+    assert "_substitutes" not in at.session_state
 
 def stale_defaults(at: AppTest) -> list[str]:
     """Keyed widgets sent to the browser with a default that is not their current value.
