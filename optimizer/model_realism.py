@@ -91,13 +91,17 @@ class RealismRows:
                 zs = [(indicator[v.name], 1.0) for v, _ in pairs if v.name in indicator]
                 if len(zs) > 1:
                     self.row(f"onemeal_{ascii_id(f)}_d{d}", zs, "<=", 1.0, RowInfo("one_meal", "low", "max", 1.0, f, day=d))
-        if s.min_foods_per_meal:  # a main meal is more than one food
+        if s.min_foods_per_meal:  # a main meal is more than one food; locked items there count as eaten
             by_meal: dict[tuple[int, str], list] = {}
+            locked_in: dict[tuple[int, str], int] = {}
+            for name, it in self.items.items():
+                if it.locked and (self.vars[name].lowBound or 0.0) > 0:
+                    locked_in[(it.day, it.meal)] = locked_in.get((it.day, it.meal), 0) + 1
             for name, zv in indicator.items():
                 it = self.items[name]
                 by_meal.setdefault((it.day, it.meal), []).append((zv, 1.0))
             for (d, m), zs in sorted(by_meal.items()):
-                need = s.min_foods_per_meal.get(m, 0)
+                need = s.min_foods_per_meal.get(m, 0) - locked_in.get((d, m), 0)
                 if need > 0:
                     self.row(f"mealmin_{ascii_id(m)}_d{d}", zs, ">=", float(need),
                              RowInfo("meal_foods", "low", "min", float(need), m, day=d))

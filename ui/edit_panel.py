@@ -128,7 +128,7 @@ def _render_swap(plan: Plan, items: dict[str, Slot]) -> None:
     label = c1.selectbox("Item to swap", labels, index=state.index(SWAP_ITEM, labels), key=SWAP_ITEM,
                          help="The day, meal and food to replace. Only that day is re-planned; every other day "
                               "stays exactly as it is.")
-    reoptimise = c2.checkbox("Let the rest of the day change", value=state.value(SWAP_REOPTIMISE, True),
+    reoptimise = c2.checkbox("Let the rest of the day change", value=state.value(SWAP_REOPTIMISE, False),
                              key=SWAP_REOPTIMISE,
                              help="On: other foods may be added to that day to fill a gap (more swaps keep the "
                                   "targets met, slower). Off: only the substitute's amount and more of the day's "

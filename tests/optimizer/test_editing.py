@@ -286,3 +286,18 @@ def test_only_days_reports_a_day_that_cannot_be_replanned(table, catalogue) -> N
     assert any("Day 2 could not be re-optimised" in n for n in new.notes)
     assert new.explanation is not None
     assert day_rows(new, 2) == day_rows(plan, 2)  # nothing half-spliced: the original plan comes back
+
+
+def test_locked_items_count_toward_a_meals_foods() -> None:
+    # a person's household day: breakfast, lunch and dinner need 2 foods each. Locking a whole day must not
+    # leave those rows asking the free items for 2 more foods (the locked ones are eaten): substitutes with
+    # the rest of the day locked keep the targets met without re-optimising everything.
+    import optimizer
+    from optimizer.editing import suggest_substitutes
+
+    day = optimizer.plan(optimizer.PlanRequest(profile=optimizer.Profile(sex="female", age=45), days=1))
+    assert day.has_solution
+    item = day.items[day.items["meal"] == "lunch"].iloc[0]
+    subs = suggest_substitutes(day, day=1, meal="lunch", food_id=item.food_id, limit=3)
+    assert len(subs) and subs["feasible"].any()
+    assert not subs["note"].str.contains("short by").any()
