@@ -6,6 +6,8 @@ from dataclasses import replace
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import foods
 import optimizer
@@ -214,3 +216,33 @@ def test_menus_needing_different_supplements_are_made_to_share_one_regimen() -> 
     assert set(doses["supplement_id"]) == {"d3_1000iu"} and len(doses) == 4  # the same tablet every day
     assert plan.items.groupby("food_id")["day"].nunique().to_dict() == {"A": 2, "B": 2}
     assert any("column generation" in n for n in plan.notes)
+
+
+@settings(max_examples=12, deadline=None, derandomize=True)
+@given(seed=st.integers(0, 10_000), days=st.integers(2, 4), k=st.integers(1, 2), n=st.integers(5, 8),
+       lock_day=st.one_of(st.none(), st.integers(1, 2)))
+def test_column_weeks_never_claim_more_than_the_full_model_allows(seed: int, days: int, k: int, n: int,
+                                                                   lock_day: int | None) -> None:
+    # random small weeks (interchangeable, or with one locked day): the composed week is never better than the
+    # true optimum, its bound never above it, and "optimal" means optimal
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    rows = [{"food_id": f"q{i}", "name": f"Q{i}", "protein_g": float(rng.uniform(5, 40)),
+             "fiber_g": float(rng.uniform(0, 10)), "price_per_100g": float(rng.uniform(0.3, 3.0))} for i in range(n)]
+    tab = table(rows)
+    locks = [optimizer.LockedItem(day=lock_day, meal="day", food_id="q0", portions=1)] if lock_day else []
+    request = week_request(days=days, max_days_per_food=k, targets={"protein_g": {"min": 40}, "fiber_g": {"min": 6}},
+                           locked=locks, relative_gap=1e-6)
+    spec = _spec(request, tab)
+    full = solve(build_model(spec).problem, SolveOptions(time_limit_s=60.0, relative_gap=1e-6))
+    week = compose_by_columns(spec, SolveOptions(time_limit_s=30.0, relative_gap=1e-6), budget_s=30.0)
+    if full.termination == "infeasible":
+        assert week is None or not week.found
+        return
+    assert full.termination == "optimal"
+    assert week is not None and week.bound <= full.objective + 1e-6
+    if week.found:
+        assert week.objective >= full.objective - 1e-6
+        if week.objective - week.bound <= 1e-6 * max(1.0, abs(week.objective)):
+            assert week.objective == pytest.approx(full.objective, abs=1e-6)
