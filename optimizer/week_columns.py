@@ -30,6 +30,7 @@ from optimizer.strategies import day_spec
 
 PRICE_LIMIT_S = 3.0  # seconds for one day menu (its proven bound still counts when it stops early)
 FIRST_MENU_LIMIT_S = 5.0  # the best single day: its bound is the week's first lower bound (days x it)
+CBC_FIRST_MENU_LIMIT_S = 2.5  # CBC proves no best day within 5 s (measured): take its early plan and move on
 COLUMN_BUDGET_S = 8.0  # seconds the whole column generation may take (less when the request's limit is lower)
 EXTRA_TYPE_BUDGET_S = 3.0  # more seconds for each day type beyond the first
 MAX_COLUMNS = 12
@@ -126,7 +127,8 @@ def compose_by_columns(spec: ModelSpec, options: SolveOptions, budget_s: float) 
     menus: list[_Menu] = []
     type_bound: dict[int, float] = {}
     for t, base in bases.items():  # the best day of each type: together, the first lower bound
-        first = _menu(base, {}, price_options, min(FIRST_MENU_LIMIT_S, left() / (len(bases) - t)), f"menu1_t{t}", t)
+        first_limit = FIRST_MENU_LIMIT_S if options.solver == "highs" else CBC_FIRST_MENU_LIMIT_S
+        first = _menu(base, {}, price_options, min(first_limit, left() / (len(bases) - t)), f"menu1_t{t}", t)
         if first is None or first.result.bound is None or not first.column.foods:
             return None
         type_bound[t] = float(first.result.bound)
