@@ -8,6 +8,7 @@ integer model runs on that pool, warm-started from a rounded LP week (see docs/o
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from dataclasses import replace
@@ -357,6 +358,11 @@ def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None
     pool_note = ""
     integer = spec.household or bool(spec.min_foods_per_day) or bool(spec.max_days_per_food and spec.max_days_per_food < spec.days)
     column_bound: float | None = None  # a bound proven by column generation even when it found no week
+
+    @functools.cache
+    def bound_over_all() -> float | None:  # a lower bound over every candidate, solved at most once
+        return _best_bound(valid_bound(full_spec, options), column_bound)
+
     kinds_of_day = day_types(spec) if integer and spec.household and len(spec.foods) <= COLUMN_FOODS_MAX else None
     if kinds_of_day is not None and len(kinds_of_day) <= MAX_DAY_TYPES:
         budget = min(COLUMN_BUDGET_S + EXTRA_TYPE_BUDGET_S * (len(kinds_of_day) - 1),
@@ -370,11 +376,10 @@ def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None
             # the week model only maps values back here: build it over the foods the menus use (menus alternate:
             # no energy ordering of the days)
             built = build_model(replace(spec.with_foods(list(week.food_ids)), symmetric_days=False))
-            gap = max((week.objective - week.bound) / max(abs(week.objective), 1e-9), 0.0)
-            proven = gap <= request.relative_gap
-            result = SolveResult(termination="optimal" if proven else "time_limit", has_solution=True,
-                                 solver=options.solver, values=week.values, objective=week.objective, bound=week.bound,
-                                 gap=gap, runtime_s=time.perf_counter() - start, is_mip=True,
+            gap, termination = _judged(week.objective, week.bound, request.relative_gap)
+            result = SolveResult(termination=termination, has_solution=True, solver=options.solver, values=week.values,
+                                 objective=week.objective, bound=week.bound, gap=gap,
+                                 runtime_s=time.perf_counter() - start, is_mip=True,
                                  message="week composed from day menus (column generation)")
             # no improve_week here: the master is optimal over its menus, and the full week model (every candidate
             # x 7 days) rarely improves on it within seconds (measured: 2.8 s spent, no gain on the default week)
@@ -406,12 +411,12 @@ def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None
             composed = compose_week(spec, options, per_day=True)
         if composed is not None:
             values, upper, lower, menu_notes = composed
-            if lower is not None and (pool_note or spec.weekly_products_allowed()):  # menus over a pool (or without weekly products) bound
-                lower = _best_bound(valid_bound(full_spec, options), column_bound)  # nothing: bounds over every candidate
-            gap = None if lower is None else max((upper - lower) / max(abs(upper), 1e-9), 0.0)
+            if lower is not None and (pool_note or spec.weekly_products_allowed()):  # menus over a pool (or without
+                lower = bound_over_all()  # weekly products) bound nothing: use a bound over every candidate
+            gap, termination = _judged(upper, lower, request.relative_gap)
             notes += menu_notes
-            proven = gap is not None and gap <= request.relative_gap
-            result = SolveResult(termination="optimal" if proven else "time_limit", has_solution=True,
+            proven = termination == "optimal"
+            result = SolveResult(termination=termination, has_solution=True,
                                  solver=options.solver, values=values, objective=upper, bound=lower, gap=gap,
                                  runtime_s=time.perf_counter() - start, is_mip=True, message="week composed from day menus")
             # menus alternate over the days, which the energy ordering of interchangeable days would forbid
@@ -430,13 +435,11 @@ def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None
         pool_note = "The food pool chosen by LP rounds admitted no integer plan; solved over every candidate food."
     if pool_note:
         notes.append(pool_note)
-        if result.has_solution and result.objective is not None and (
-                result.message != "week composed from day menus" or result.bound is None):
-            # the pool model's own bound bounds the pool only: the gap is measured against every candidate
-            lower = _best_bound(valid_bound(full_spec, options), column_bound)
-            gap = None if lower is None else max((result.objective - lower) / max(abs(result.objective), 1e-9), 0.0)
-            proven = gap is not None and gap <= request.relative_gap
-            result = replace(result, bound=lower, gap=gap, termination="optimal" if proven else "time_limit")
+        if result.has_solution and result.objective is not None:
+            # a pool model's own bound bounds the pool only: the gap is measured against every candidate
+            lower = bound_over_all()
+            gap, termination = _judged(result.objective, lower, request.relative_gap)
+            result = replace(result, bound=lower, gap=gap, termination=termination)
     return finish_plan(request, table, catalogue, targets, full_spec, built, result, notes, start)
 
 
@@ -455,6 +458,13 @@ def valid_bound(spec: ModelSpec, options: SolveOptions) -> float | None:
     if result.termination != "optimal" or result.objective is None:
         return None
     return days * float(result.objective)
+
+
+def _judged(objective: float, bound: float | None, relative_gap: float) -> tuple[float | None, str]:
+    """(proven relative gap, termination) of a plan found without a single solver run: ``optimal`` only when the
+    bound proves it within ``relative_gap``, else ``time_limit`` (never called optimal without a proof)."""
+    gap = None if bound is None else max((objective - bound) / max(abs(objective), 1e-9), 0.0)
+    return gap, "optimal" if gap is not None and gap <= relative_gap else "time_limit"
 
 
 def _best_bound(*bounds: float | None) -> float | None:

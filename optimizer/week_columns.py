@@ -54,7 +54,6 @@ class ColumnWeek:
     objective: float
     bound: float
     notes: list[str]
-    proven_lp: bool  # the master LP reached the bound: more menus cannot raise it
     food_ids: frozenset[str] = frozenset()  # the foods the chosen menus use
     found: bool = True  # False: no week from the menus found in time (``bound`` is still a valid lower bound)
 
@@ -153,14 +152,18 @@ def compose_by_columns(spec: ModelSpec, options: SolveOptions, budget_s: float) 
             menus.append(second)
     max_days = {f: k for f in spec.foods} if k < days else {}
     big_m = 10.0 * max(1.0, max(abs(m.column.cost) for m in menus))
-    if _solve_master([m.column for m in menus], n_days, max_days, big_m, options, integer=True) is None:
-        menus += _same_regimen_menus(bases, menus, price_options, left)
     best: tuple[float, list[int]] | None = None
-    proven_lp = False
     rounds = 0
+    repaired = False
     while True:
         columns = [m.column for m in menus]
         ip = _solve_master(columns, n_days, max_days, big_m, options, integer=True)
+        if ip is None and not repaired and len({c.regimen for c in columns}) > 1:
+            repaired = True  # the first menus cannot share one supplement regimen: remake them with each one
+            more = _same_regimen_menus(bases, menus, price_options, left)
+            if more:
+                menus += more
+                continue
         if ip is not None and (best is None or ip[0] < best[0] - 1e-12):
             best = ip
         if best is not None and (best[0] - bound) <= options.relative_gap * max(abs(best[0]), 1e-9):
@@ -172,8 +175,7 @@ def compose_by_columns(spec: ModelSpec, options: SolveOptions, budget_s: float) 
             break
         lp_objective, lam, mu = lp
         if lp_objective - bound <= 1e-7 * max(1.0, abs(lp_objective)):
-            proven_lp = True
-            break
+            break  # the bound already equals the master LP: more menus cannot raise it
         rounds += 1
         new: list[_Menu] = []
         lower: dict[int, float] = {}
@@ -199,12 +201,10 @@ def compose_by_columns(spec: ModelSpec, options: SolveOptions, budget_s: float) 
         if len(lower) == len(bases):  # every type priced at these multipliers: a Lagrangian bound
             bound = max(bound, sum(n_days[t] * lower[t] for t in bases) - sum(k * v for v in lam.values()))
         if not new:
-            if len(lower) == len(bases):
-                proven_lp = True
             break
         menus += new
     if best is None:  # no week from these menus; the bound still holds (the caller may use it)
-        return ColumnWeek({}, math.inf, bound, [], proven_lp, found=False)
+        return ColumnWeek({}, math.inf, bound, [], found=False)
     objective, counts = best
     values = _week_values(spec, types, menus, counts)
     used = sum(1 for c in counts if c)
@@ -213,7 +213,7 @@ def compose_by_columns(spec: ModelSpec, options: SolveOptions, budget_s: float) 
              f"{len(spec.foods)} candidate foods (each food on at most {k} days{kinds}); lower bound "
              f"{bound:.4g} from a Lagrangian relaxation of the variety rule ({time.perf_counter() - start:.1f} s)."]
     food_ids = frozenset().union(*(menus[i].column.foods for i, c in enumerate(counts) if c))
-    return ColumnWeek(values, objective, min(bound, objective), notes, proven_lp, food_ids)
+    return ColumnWeek(values, objective, min(bound, objective), notes, food_ids)
 
 
 def _same_regimen_menus(bases: dict[int, ModelSpec], menus: list[_Menu], options: SolveOptions, left: Any) -> list[_Menu]:
