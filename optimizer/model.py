@@ -561,16 +561,13 @@ def relax_integrality(built: BuiltModel) -> None:
     built.is_mip = False
 
 
-def limit_objective(built: BuiltModel, lower: float | None = None, upper: float | None = None) -> None:
-    """Add rows ``lower <= objective <= upper`` (objective units), in place. An upper cutoff turns the solve into a
-    search for a solution at least that good (infeasible = none exists). (A lower row, even a valid bound, slowed
-    HiGHS 3-5x on the plan models: objective-parallel rows make the LP degenerate.)"""
+def cap_objective(built: BuiltModel, upper: float) -> None:
+    """Add the row ``objective <= upper`` (objective units), in place: the solve becomes a search for a solution at
+    least that good (infeasible = none exists). (A row ``objective >= a known bound`` was tried too: it slowed HiGHS
+    3-5x on the plan models, as objective-parallel rows make the LP degenerate.)"""
     objective = built.problem.objective
     if objective is None:
         return
     expr = pulp.LpAffineExpression(list(objective.items()))
     constant = float(objective.constant or 0.0)
-    if lower is not None:
-        built.problem.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintGE, "objective_floor", lower - constant))
-    if upper is not None:
-        built.problem.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintLE, "objective_cutoff", upper - constant))
+    built.problem.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintLE, "objective_cutoff", upper - constant))

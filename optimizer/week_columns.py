@@ -24,7 +24,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from optimizer.master_model import MenuColumn, build_master, build_master_dual
-from optimizer.model import ModelSpec, ascii_id, build_model, limit_objective
+from optimizer.model import ModelSpec, ascii_id, build_model, cap_objective
 from optimizer.solver import SolveOptions, SolveResult, solve
 from optimizer.strategies import day_spec
 
@@ -90,7 +90,8 @@ def _menu(base: ModelSpec, penalty: dict[str, float], options: SolveOptions, lim
     if foods is not None:
         spec = spec.with_foods(foods)
     built = build_model(spec, name=name)
-    limit_objective(built, None, cutoff)
+    if cutoff is not None:
+        cap_objective(built, cutoff)
     result = solve(built.problem, replace(options, time_limit_s=max(limit, 0.2), want_duals=False, warm_start=False))
     empty = MenuColumn(math.inf, frozenset(), (), day_type)
     if not result.has_solution or result.objective is None:

@@ -246,3 +246,16 @@ def test_column_weeks_never_claim_more_than_the_full_model_allows(seed: int, day
         assert week.objective >= full.objective - 1e-6
         if week.objective - week.bound <= 1e-6 * max(1.0, abs(week.objective)):
             assert week.objective == pytest.approx(full.objective, abs=1e-6)
+
+
+def test_an_objective_cutoff_finds_a_good_enough_day_or_proves_there_is_none() -> None:
+    from optimizer.model import cap_objective
+
+    spec = _spec(week_request(days=1, max_days_per_food=None), table([dict(r) for r in CHEAP_AND_DEAR]))
+    below = build_model(spec)
+    cap_objective(below, 0.99)  # the cheapest day costs $1
+    assert solve(below.problem, SolveOptions()).termination == "infeasible"
+    at = build_model(spec)
+    cap_objective(at, 1.0 + 1e-6)
+    result = solve(at.problem, SolveOptions())
+    assert result.termination == "optimal" and result.objective == pytest.approx(1.0)
