@@ -157,7 +157,7 @@ def adapter(data: dict[str, Any], solver: str) -> tuple[float, Any]:
     returns (build + solve seconds, SolveResult)."""
     import pulp
 
-    from optimizer.solver import SolveOptions, solve
+    from optimizer.solve.adapter import SolveOptions, solve
 
     start = time.perf_counter()
     A, ids = data["A"], data["ids"]
@@ -259,7 +259,7 @@ def overhead_and_warm_up() -> None:
     def run() -> None:
         import pulp
 
-        from optimizer.solver import SolveOptions, solve, warm_up
+        from optimizer.solve.adapter import SolveOptions, solve, warm_up
 
         start = time.perf_counter()
         warm_up()

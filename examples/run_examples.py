@@ -20,7 +20,7 @@ sys.path.insert(0, str(HERE.parent))  # run from a source checkout without insta
 import pandas as pd  # noqa: E402
 
 import optimizer  # noqa: E402
-from optimizer.cli import format_number, print_plan, render_table  # noqa: E402
+from optimizer.cli.main import format_number, print_plan, render_table  # noqa: E402
 from optimizer.planner import plan as make_plan  # noqa: E402
 
 SHOWN_NUTRIENTS = ("energy_kcal", "magnesium_mg", "vitamin_d_ug", "calcium_mg")

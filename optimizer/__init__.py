@@ -9,46 +9,41 @@ import importlib
 from typing import Any
 
 _EXPORTS: dict[str, str] = {
-    "Profile": "optimizer.profile",
-    "Target": "optimizer.targets",
-    "Targets": "optimizer.targets",
-    "TargetOverride": "optimizer.targets",
-    "targets_for": "optimizer.targets",
-    "MagnesiumVitaminDRule": "optimizer.rule",
-    "Breakpoint": "optimizer.rule",
-    "PlanRequest": "optimizer.request",
-    "LockedItem": "optimizer.request",
-    "MustInclude": "optimizer.request",
-    "UsualItem": "optimizer.request",
-    "FoodBound": "optimizer.request",
-    "ClinicianOverride": "optimizer.request",
-    "Plan": "optimizer.plan",
-    "Explanation": "optimizer.plan",
-    "DISCLAIMER": "optimizer.plan",
-    "verify_plan": "optimizer.verify",
+    "Profile": "optimizer.domain.profile",
+    "Target": "optimizer.domain.targets",
+    "Targets": "optimizer.domain.targets",
+    "TargetOverride": "optimizer.domain.targets",
+    "targets_for": "optimizer.domain.targets",
+    "MagnesiumVitaminDRule": "optimizer.domain.rule",
+    "Breakpoint": "optimizer.domain.rule",
+    "PlanRequest": "optimizer.domain.request",
+    "LockedItem": "optimizer.domain.request",
+    "MustInclude": "optimizer.domain.request",
+    "UsualItem": "optimizer.domain.request",
+    "FoodBound": "optimizer.domain.request",
+    "ClinicianOverride": "optimizer.domain.request",
+    "Plan": "optimizer.results.plan",
+    "Explanation": "optimizer.results.plan",
+    "DISCLAIMER": "optimizer.results.plan",
+    "verify_plan": "optimizer.results.verify",
     "replan": "optimizer.editing",
     "compare_plans": "optimizer.editing",
     "suggest_substitutes": "optimizer.editing",
     "duplicate_week": "optimizer.editing",
     "PlanDiff": "optimizer.editing",
-    "compute_totals": "optimizer.verify",
-    "SolveOptions": "optimizer.solver",
-    "SolveResult": "optimizer.solver",
-    "Store": "optimizer.storage",
-    "shopping_list": "optimizer.shopping",
-    "plan_batch": "optimizer.batch",
+    "compute_totals": "optimizer.results.verify",
+    "SolveOptions": "optimizer.solve.adapter",
+    "SolveResult": "optimizer.solve.adapter",
+    "Store": "optimizer.dietitian.store",
+    "shopping_list": "optimizer.io.shopping",
+    "plan_batch": "optimizer.dietitian.batch",
     "CofactorError": "foods.errors",
-    "RequestError": "optimizer.errors",
-    "RuleError": "optimizer.errors",
-    "SolverError": "optimizer.errors",
+    "RequestError": "optimizer.domain.errors",
+    "RuleError": "optimizer.domain.errors",
+    "SolverError": "optimizer.domain.errors",
 }
 
 __all__ = sorted([*_EXPORTS, "plan"])
-
-# ``optimizer.plan`` is both a submodule (the Plan result model) and the public function. Load the
-# submodule first, then bind the function: a later ``import optimizer.plan`` finds the module in
-# sys.modules and no longer replaces the package attribute, so ``optimizer.plan(request)`` always works.
-import optimizer.plan as _plan_module  # noqa: E402,F401
 
 
 def plan(request, foods=None, supplements=None, *, solver=None, time_limit_s=None):  # noqa: D401

@@ -1,5 +1,5 @@
 """``python -m optimizer`` runs the ``cofactor`` command line."""
 
-from optimizer.cli import main
+from optimizer.cli.main import main
 
 raise SystemExit(main())

@@ -18,16 +18,16 @@ from typing import Any
 import numpy as np
 
 import foods as food_catalogue
-from optimizer import explain
-from optimizer.candidates import (
+from optimizer.results import explain
+from optimizer.compile.candidates import (
     Candidates,
     effective_variety,
     forbidden_named_foods,
     select_candidates,
 )
-from optimizer.errors import RequestError
-from optimizer.explain import shadow_prices
-from optimizer.model import (
+from optimizer.domain.errors import RequestError
+from optimizer.results.explain import shadow_prices
+from optimizer.model.builder import (
     FoodData,
     ModelSpec,
     SupplementData,
@@ -37,14 +37,14 @@ from optimizer.model import (
     paused_gc,
     relax_integrality,
 )
-from optimizer.plan import AppliedTarget, Plan
-from optimizer.request import PlanRequest
-from optimizer.solver import SolveOptions, SolveResult, solve
-from optimizer.strategies import compose_week, day_spec, improve_week, solve_in_two_stages
-from optimizer.week_columns import COLUMN_BUDGET_S, EXTRA_TYPE_BUDGET_S, MAX_DAY_TYPES, compose_by_columns, day_types
-from optimizer.week_columns import applicable as columns_apply
-from optimizer.targets import Target, Targets, targets_for
-from optimizer.verify import compute_totals, verify_plan
+from optimizer.results.plan import AppliedTarget, Plan
+from optimizer.domain.request import PlanRequest
+from optimizer.solve.adapter import SolveOptions, SolveResult, solve
+from optimizer.strategies.pools import compose_week, day_spec, improve_week, solve_in_two_stages
+from optimizer.strategies.columns import COLUMN_BUDGET_S, EXTRA_TYPE_BUDGET_S, MAX_DAY_TYPES, compose_by_columns, day_types
+from optimizer.strategies.columns import applicable as columns_apply
+from optimizer.domain.targets import Target, Targets, targets_for
+from optimizer.results.verify import compute_totals, verify_plan
 
 LP_POOL_TRIGGER = 400  # continuous plans with more candidates are solved in two stages
 POOL_TRIGGER = 45  # integer plans with more candidates than this are solved on an LP-chosen pool
@@ -540,7 +540,7 @@ def _frame(rows: list) -> Any:
 
 
 def _supplemental_d(doses: list, catalogue: Any | None, days: int) -> dict[int, float]:
-    from optimizer.verify import supplemental_intake
+    from optimizer.results.verify import supplemental_intake
 
     frame = _frame(doses)
     return supplemental_intake(frame if len(frame) else None, catalogue, days)["vitamin_d_ug"].to_dict()

@@ -14,8 +14,8 @@ import streamlit as st
 
 import foods
 from foods.errors import CofactorError
-from optimizer.profile import Profile
-from optimizer.targets import targets_for
+from optimizer.domain.profile import Profile
+from optimizer.domain.targets import targets_for
 
 CUSTOM_FOODS = "_custom_foods"  # list of (file name, FoodTable)
 PRICE_LISTS = "_price_lists"  # list of (file name, PriceList)

@@ -6,8 +6,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from optimizer.plan import Plan
-from optimizer.rule import MagnesiumVitaminDRule
+from optimizer.results.plan import Plan
+from optimizer.domain.rule import MagnesiumVitaminDRule
 from ui.views import WEEK_AVERAGE
 
 PCT_CAP = 300.0  # bars beyond this are drawn at the cap (the tooltip shows the real value)

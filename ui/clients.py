@@ -15,11 +15,11 @@ import streamlit as st
 from pydantic import ValidationError
 
 from foods.errors import CofactorError
-from optimizer.cli_dietitian import ALLERGENS, DIETS, plan_for_client
+from optimizer.cli.dietitian import ALLERGENS, DIETS, plan_for_client
 from optimizer.editing import compare_plans
-from optimizer.export import plan_to_excel_bytes, plan_to_pdf_bytes
-from optimizer.report import nutrient_table_display, rule_statement, week_grid
-from optimizer.storage import ClientRecord, StorageError, Store, parse_usual_diet_csv
+from optimizer.io.export import plan_to_excel_bytes, plan_to_pdf_bytes
+from optimizer.io.report import nutrient_table_display, rule_statement, week_grid
+from optimizer.dietitian.store import ClientRecord, StorageError, Store, parse_usual_diet_csv
 from ui import catalogue, state
 
 NEW_CLIENT = "➕ New client"

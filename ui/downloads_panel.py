@@ -9,9 +9,9 @@ import streamlit as st
 import streamlit.components.v1 as components
 from pydantic import ValidationError
 
-from optimizer import export, report
-from optimizer.plan import Plan
-from optimizer.request import PlanRequest
+from optimizer.io import export, report
+from optimizer.results.plan import Plan
+from optimizer.domain.request import PlanRequest
 from ui import catalogue, state
 
 RESTORE_UPLOAD = "restore_json"

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from optimizer.editing import compare_plans, replan, suggest_substitutes, swap_item
-from optimizer.plan import Plan
+from optimizer.results.plan import Plan
 from ui import catalogue, plan_panel, state, views
 
 LOCK_ITEMS, LOCK_DAYS, EXCLUDE_ITEMS, ONLY_DAYS = "edit_lock_items", "edit_lock_days", "edit_exclude", "edit_only_days"

@@ -9,7 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from optimizer.request import Allergen, DietPattern, MustInclude, PlanRequest, UsualItem
+from optimizer.domain.request import Allergen, DietPattern, MustInclude, PlanRequest, UsualItem
 from ui import catalogue, state
 
 DIET, ALLERGENS, SEARCH = "diet_pattern", "exclude_allergens", "food_search"

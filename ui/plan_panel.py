@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import streamlit as st
 
 from foods.errors import CofactorError
-from optimizer.request import DEFAULT_MEALS, PlanRequest
+from optimizer.domain.request import DEFAULT_MEALS, PlanRequest
 from ui import state
 
 DAYS, MEALS, OBJECTIVE = "plan_days", "plan_meals", "plan_objective"

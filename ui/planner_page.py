@@ -8,8 +8,8 @@ import streamlit as st
 from pydantic import ValidationError
 
 from optimizer.planner import plan as make_plan
-from optimizer.profile import Profile
-from optimizer.request import PlanRequest
+from optimizer.domain.profile import Profile
+from optimizer.domain.request import PlanRequest
 from ui import (
     catalogue,
     downloads_panel,

@@ -10,9 +10,9 @@ import streamlit as st
 from pydantic import ValidationError
 
 import foods
-from optimizer.profile import Profile
-from optimizer.request import ClinicianOverride, PlanRequest
-from optimizer.targets import TargetOverride, Targets
+from optimizer.domain.profile import Profile
+from optimizer.domain.request import ClinicianOverride, PlanRequest
+from optimizer.domain.targets import TargetOverride, Targets
 from ui import catalogue, state
 
 SEX, AGE, STAGE, WEIGHT, HEIGHT, ACTIVITY, ENERGY = (

@@ -7,8 +7,8 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-from optimizer.plan import DISCLAIMER, Fix, Plan
-from optimizer.request import PlanRequest
+from optimizer.results.plan import DISCLAIMER, Fix, Plan
+from optimizer.domain.request import PlanRequest
 from ui import catalogue, charts, state, views
 
 STATUS_TEXT = {

@@ -29,8 +29,8 @@ from typing import Any
 
 import streamlit as st
 
-from optimizer.plan import Plan
-from optimizer.request import PlanRequest
+from optimizer.results.plan import Plan
+from optimizer.domain.request import PlanRequest
 
 PLAN = "_plan"
 REQUEST = "_request"

@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 
-from optimizer.plan import Plan
+from optimizer.results.plan import Plan
 
 WEEK_AVERAGE = "Week average"
 COVERAGE_COLUMNS = ["target", "label", "unit", "period", "day", "value", "min", "max", "reference", "pct",

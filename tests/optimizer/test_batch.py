@@ -11,7 +11,7 @@ import pypdf
 import pytest
 
 from foods.errors import DataError
-from optimizer.batch import (
+from optimizer.dietitian.batch import (
     BatchJob,
     load_batch_clients,
     load_batch_csv,
@@ -20,7 +20,7 @@ from optimizer.batch import (
     text_progress,
     write_batch_outputs,
 )
-from optimizer.request import PlanRequest
+from optimizer.domain.request import PlanRequest
 
 # Eleven SR foods on which a one-day continuous plan meets the full DRI target set in well under a second
 # (found by planning over the whole catalogue); keeps these tests fast and independent of the everyday list.
@@ -120,9 +120,9 @@ def test_slug():
 
 def test_dask_local_cluster(tmp_path, capsys):
     distributed = pytest.importorskip("distributed")
-    from optimizer.cli_dietitian import main
-    from optimizer.profile import Profile
-    from optimizer.storage import Store
+    from optimizer.cli.dietitian import main
+    from optimizer.domain.profile import Profile
+    from optimizer.dietitian.store import Store
 
     db = str(tmp_path / "dask.sqlite3")
     Store(db).add_client(name="Saved Sam", profile=Profile(sex="male", age=45), plan_defaults=QUICK)

@@ -11,8 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from optimizer.cli import build_parser, main
-from optimizer.plan import Plan
+from optimizer.cli.main import build_parser, main
+from optimizer.results.plan import Plan
 
 # A small generic request on the shipped catalogue: few foods, continuous grams, one day, no supplements.
 TINY_FOODS = ["12014", "16015", "09040", "11457", "20121", "08180", "01117", "09003", "16398"]
@@ -73,7 +73,7 @@ def test_no_command_prints_help_and_exits_2(capsys):
 
 
 def test_runnable_as_python_dash_m():
-    done = subprocess.run([sys.executable, "-m", "optimizer.cli", "targets", "--sex", "male", "--age", "25"],
+    done = subprocess.run([sys.executable, "-m", "optimizer.cli.main", "targets", "--sex", "male", "--age", "25"],
                           capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2], check=False)
     assert done.returncode == 0, done.stderr
     assert "400" in next(line for line in done.stdout.splitlines() if line.startswith("magnesium_mg "))
@@ -169,7 +169,7 @@ def test_dietitian_commands_are_part_of_the_cli():
 
 
 def test_main_plan_command_delegates_to_saved_clients(capsys, tmp_path):
-    from optimizer.cli import main
+    from optimizer.cli.main import main
 
     db = str(tmp_path / "store.sqlite3")
     assert main(["client", "add", "Ada", "--sex", "female", "--age", "45", "--db", db]) == 0

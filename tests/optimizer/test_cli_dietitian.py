@@ -8,9 +8,9 @@ import pandas as pd
 import pypdf
 import pytest
 
-from optimizer.cli_dietitian import main, plan_for_client
-from optimizer.profile import Profile
-from optimizer.storage import Store
+from optimizer.cli.dietitian import main, plan_for_client
+from optimizer.domain.profile import Profile
+from optimizer.dietitian.store import Store
 from tests.optimizer.test_batch import QUICK
 from tests.optimizer.test_storage import make_plan
 
@@ -146,7 +146,7 @@ def test_batch_command_rejects_bad_csv(capsys, db, tmp_path):
 
 
 def test_commands_are_part_of_the_main_cli(capsys, db):
-    from optimizer.cli import main as cofactor
+    from optimizer.cli.main import main as cofactor
 
     Store(db).add_client(name="Gil", profile=Profile(sex="male", age=33))
     assert cofactor(["client", "list", "--db", db]) == 0
@@ -158,7 +158,7 @@ def test_saved_plan_round_trips_through_export_json(db, tmp_path):
     store.add_client(name="Hana", profile=Profile(sex="female", age=29))
     plan_id = store.save_plan("Hana", make_plan(), WEEK)
     assert main(["export", "--plan", str(plan_id), "--json", str(tmp_path / "p.json"), "--db", db]) == 0
-    from optimizer.export import plan_from_json
+    from optimizer.io.export import plan_from_json
 
     assert plan_from_json((tmp_path / "p.json").read_text()) == make_plan()
 
@@ -209,7 +209,7 @@ def test_main_plan_command_can_delegate_with_client_week_save(capsys, db):
     """How optimizer/cli.py's `plan` accepts --client/--week/--save: reuse the options, delegate to cmd_client_plan."""
     import argparse
 
-    from optimizer.cli_dietitian import add_client_plan_options, cmd_client_plan
+    from optimizer.cli.dietitian import add_client_plan_options, cmd_client_plan
 
     parser = argparse.ArgumentParser(prog="cofactor")
     p = parser.add_subparsers(dest="command").add_parser("plan")
@@ -252,7 +252,7 @@ def test_issue_workflow_with_the_main_cli_and_cofactor_db(capsys, db, tmp_path, 
     import subprocess
     import sys
 
-    from optimizer.cli import main as cofactor
+    from optimizer.cli.main import main as cofactor
 
     monkeypatch.setenv("COFACTOR_DB", db)
     add_quick_client(db, vitamin_d_supplement_ug=50)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from optimizer import Profile
-from optimizer.energy import eer_kcal, energy_requirement_kcal, estimate_energy, reference_body_size
+from optimizer.domain.energy import eer_kcal, energy_requirement_kcal, estimate_energy, reference_body_size
 
 
 def test_adult_woman_reference_body_low_active():

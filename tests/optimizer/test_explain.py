@@ -7,7 +7,7 @@ import pytest
 
 import foods
 import optimizer
-from optimizer.explain import _step
+from optimizer.results.explain import _step
 
 
 def table(rows: list[dict]) -> foods.FoodTable:

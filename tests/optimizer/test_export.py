@@ -9,7 +9,7 @@ import pandas as pd
 import pypdf
 import pytest
 
-from optimizer.export import (
+from optimizer.io.export import (
     find_unicode_font,
     latin1_text,
     plan_from_json,
@@ -18,8 +18,8 @@ from optimizer.export import (
     plan_to_json,
     plan_to_pdf_bytes,
 )
-from optimizer.plan import DISCLAIMER
-from optimizer.report import nutrient_table, plan_report_html, plan_report_text, supplement_schedule, week_grid
+from optimizer.results.plan import DISCLAIMER
+from optimizer.io.report import nutrient_table, plan_report_html, plan_report_text, supplement_schedule, week_grid
 from tests.optimizer.test_storage import make_plan
 
 WEEK = date(2026, 11, 30)

@@ -9,8 +9,8 @@ import pytest
 
 import foods
 import optimizer
-from optimizer.model import build_model
-from optimizer.rule import MagnesiumVitaminDRule
+from optimizer.model.builder import build_model
+from optimizer.domain.rule import MagnesiumVitaminDRule
 
 SOLVERS = ["highs", "cbc"]
 D3_DAILY = ["d3_400iu", "d3_1000iu", "d3_2000iu", "d3_5000iu"]
@@ -124,7 +124,7 @@ def test_nonconvex_schedule_is_exact_when_the_optimizer_chooses_the_dose(solver:
 
 def test_convex_schedule_compiles_to_lp_rows_and_nonconvex_to_binaries() -> None:
     from optimizer import planner
-    from optimizer.candidates import select_candidates
+    from optimizer.compile.candidates import select_candidates
 
     cat = foods.load_supplements()
     for rule, expect_binaries in ((MagnesiumVitaminDRule(), False), (NONCONVEX, True)):
@@ -191,7 +191,7 @@ def test_variety_limits_days_per_food_and_sets_foods_per_day(solver: str) -> Non
 
 def test_variable_names_are_stable_ascii() -> None:
     from optimizer import planner
-    from optimizer.candidates import select_candidates
+    from optimizer.compile.candidates import select_candidates
 
     req = generic(targets={"protein_g": {"min": 10}}, portions="household", meals=("breakfast", "lunch"))
     tab = two_foods()

@@ -9,9 +9,9 @@ import pytest
 
 import foods
 import optimizer
-from optimizer.candidates import effective_variety, select_candidates
-from optimizer.errors import RequestError
-from optimizer.rule import MagnesiumVitaminDRule
+from optimizer.compile.candidates import effective_variety, select_candidates
+from optimizer.domain.errors import RequestError
+from optimizer.domain.rule import MagnesiumVitaminDRule
 
 
 def table(rows: list[dict]) -> foods.FoodTable:
@@ -174,8 +174,8 @@ def test_week_with_a_lock_is_planned_day_by_day_within_variety() -> None:
 
 def test_two_stage_lp_reaches_the_full_models_optimum() -> None:
     from optimizer import planner
-    from optimizer.model import build_model
-    from optimizer.solver import SolveOptions, solve
+    from optimizer.model.builder import build_model
+    from optimizer.solve.adapter import SolveOptions, solve
 
     n = 450  # above the two-stage threshold
     rows = [{"food_id": f"f{i}", "name": f"Food {i}", "protein_g": 2.0 + (i * 7) % 23, "fiber_g": (i * 5) % 11,

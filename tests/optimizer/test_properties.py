@@ -16,10 +16,10 @@ from hypothesis import strategies as st
 
 import foods
 from optimizer.planner import plan as make_plan
-from optimizer.request import PlanRequest
-from optimizer.rule import MagnesiumVitaminDRule
-from optimizer.targets import Target, Targets
-from optimizer.verify import verify_plan
+from optimizer.domain.request import PlanRequest
+from optimizer.domain.rule import MagnesiumVitaminDRule
+from optimizer.domain.targets import Target, Targets
+from optimizer.results.verify import verify_plan
 
 NUTRIENTS = ["energy_kcal", "protein_g", "magnesium_mg", "calcium_mg", "vitamin_d_ug"]
 SETTINGS = settings(max_examples=15, deadline=None, derandomize=True,

@@ -3,9 +3,9 @@
 import pytest
 from pydantic import ValidationError
 
-from optimizer.profile import Profile
-from optimizer.request import LockedItem, PlanRequest
-from optimizer.rule import MagnesiumVitaminDRule
+from optimizer.domain.profile import Profile
+from optimizer.domain.request import LockedItem, PlanRequest
+from optimizer.domain.rule import MagnesiumVitaminDRule
 
 PERSON = Profile(sex="female", age=45)
 
@@ -105,8 +105,8 @@ def test_optimizer_plan_stays_the_function_after_submodule_imports():
 
     import optimizer
 
-    importlib.import_module("optimizer.plan")
-    from optimizer.plan import Plan  # noqa: F401
+    importlib.import_module("optimizer.results.plan")
+    from optimizer.results.plan import Plan  # noqa: F401
 
     assert callable(optimizer.plan) and optimizer.plan.__module__ == "optimizer"
     assert optimizer.Plan.__name__ == "Plan"

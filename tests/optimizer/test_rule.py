@@ -7,8 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from optimizer.errors import RuleError
-from optimizer.rule import DEFAULT_POLICY_TEXT, Breakpoint, MagnesiumVitaminDRule
+from optimizer.domain.errors import RuleError
+from optimizer.domain.rule import DEFAULT_POLICY_TEXT, Breakpoint, MagnesiumVitaminDRule
 
 
 @st.composite

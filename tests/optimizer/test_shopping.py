@@ -7,8 +7,8 @@ import math
 import pandas as pd
 import pytest
 
-from optimizer.plan import PlanItem
-from optimizer.shopping import (
+from optimizer.results.plan import PlanItem
+from optimizer.io.shopping import (
     GRAMS_PER_OUNCE,
     purchase_amount,
     shopping_list,

@@ -11,8 +11,8 @@ import random
 import pulp
 import pytest
 
-from optimizer.errors import RequestError
-from optimizer.solver import SolveOptions, SolveResult, relative_gap, solve
+from optimizer.domain.errors import RequestError
+from optimizer.solve.adapter import SolveOptions, SolveResult, relative_gap, solve
 
 SOLVERS = ["highs", "cbc"]
 
@@ -249,7 +249,7 @@ def test_highs_thread_counts_can_change_between_solves() -> None:
 def test_every_termination_is_a_plan_termination(solver: str) -> None:
     from typing import get_args
 
-    from optimizer.plan import Termination
+    from optimizer.results.plan import Termination
 
     problems = [two_food_lp(), small_mip(), hard_knapsack()]
     for problem in problems:

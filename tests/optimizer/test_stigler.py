@@ -14,7 +14,7 @@ import pytest
 
 import foods
 import optimizer
-from optimizer.verify import verify_plan
+from optimizer.results.verify import verify_plan
 
 DATA = Path(__file__).parent / "data" / "stigler_1945.csv"
 # Stigler's daily allowances, in the units of the data columns

@@ -10,11 +10,11 @@ import pytest
 from pydantic import ValidationError
 
 from foods.errors import PriceListError
-from optimizer.migrations import LATEST_VERSION, migrate, schema_version
-from optimizer.plan import AppliedTarget, Plan, PlanItem, SupplementDose
-from optimizer.profile import Profile
-from optimizer.request import PlanRequest
-from optimizer.storage import (
+from optimizer.dietitian.migrations import LATEST_VERSION, migrate, schema_version
+from optimizer.results.plan import AppliedTarget, Plan, PlanItem, SupplementDose
+from optimizer.domain.profile import Profile
+from optimizer.domain.request import PlanRequest
+from optimizer.dietitian.store import (
     ClientRecord,
     DuplicateError,
     NotFoundError,

@@ -11,9 +11,9 @@ import pytest
 
 from foods.errors import DataError
 from optimizer import Profile, TargetOverride, targets_for
-from optimizer.energy import energy_requirement_kcal
-from optimizer.errors import RequestError
-from optimizer.targets import DRI_PATH, TARGET_KEYS, dri_sources, load_dri_table
+from optimizer.domain.energy import energy_requirement_kcal
+from optimizer.domain.errors import RequestError
+from optimizer.domain.targets import DRI_PATH, TARGET_KEYS, dri_sources, load_dri_table
 
 # Read the CSV with the csv module (not the code under test) so the table is checked independently.
 with open(DRI_PATH, newline="", encoding="utf-8") as fh:

@@ -13,11 +13,11 @@ import pytest
 
 import foods
 from foods.supplements import SupplementCatalogue
-from optimizer.plan import AppliedTarget, Plan, PlanItem, SupplementDose
-from optimizer.request import FoodBound, LockedItem, PlanRequest
-from optimizer.rule import MagnesiumVitaminDRule
-from optimizer.targets import Target, Targets
-from optimizer.verify import compute_totals, supplemental_intake, verify_plan
+from optimizer.results.plan import AppliedTarget, Plan, PlanItem, SupplementDose
+from optimizer.domain.request import FoodBound, LockedItem, PlanRequest
+from optimizer.domain.rule import MagnesiumVitaminDRule
+from optimizer.domain.targets import Target, Targets
+from optimizer.results.verify import compute_totals, supplemental_intake, verify_plan
 
 NAN = float("nan")
 # food_id, name, group, energy_kcal, protein_g, magnesium_mg, calcium_mg, vitamin_d_ug, price, portion, grams,
@@ -324,7 +324,7 @@ def test_tolerance_is_relative(table, catalogue) -> None:
 
 
 def test_unknown_values_are_flagged(table, catalogue) -> None:
-    from optimizer.verify import unknown_values
+    from optimizer.results.verify import unknown_values
 
     plan = make_plan(table, catalogue)
     lines = unknown_values(plan, table)
@@ -335,7 +335,7 @@ def test_unknown_values_are_flagged(table, catalogue) -> None:
 
 
 def test_must_include_and_locked_supplements(table, catalogue) -> None:
-    from optimizer.request import LockedSupplement, MustInclude
+    from optimizer.domain.request import LockedSupplement, MustInclude
 
     request = small_request(must_include=(MustInclude(food_id="almond", min_portions=1),),
                             locked_supplements=(LockedSupplement(day=2, supplement_id="d3_1000iu", units=1),))
@@ -367,7 +367,7 @@ def test_everyday_candidates_and_meal_fit(table, catalogue) -> None:
 
 
 def test_weekly_product_label_maximum_is_per_week(table, catalogue) -> None:
-    from optimizer.request import ClinicianOverride
+    from optimizer.domain.request import ClinicianOverride
 
     override = ClinicianOverride(clinician="Dr A", reason="deficiency", upper_limits={"vitamin_d_ug": 250})
     request = small_request(days=2, supplements=("d3_50000iu_weekly", "mg_citrate_100mg"),

@@ -12,11 +12,11 @@ from hypothesis import strategies as st
 import foods
 import optimizer
 from optimizer import planner
-from optimizer.candidates import select_candidates
-from optimizer.master_model import MenuColumn, build_master, build_master_dual
-from optimizer.model import build_model
-from optimizer.solver import SolveOptions, solve
-from optimizer.week_columns import applicable, compose_by_columns
+from optimizer.compile.candidates import select_candidates
+from optimizer.model.master import MenuColumn, build_master, build_master_dual
+from optimizer.model.builder import build_model
+from optimizer.solve.adapter import SolveOptions, solve
+from optimizer.strategies.columns import applicable, compose_by_columns
 
 
 def table(rows: list[dict]) -> foods.FoodTable:
@@ -249,7 +249,7 @@ def test_column_weeks_never_claim_more_than_the_full_model_allows(seed: int, day
 
 
 def test_an_objective_cutoff_finds_a_good_enough_day_or_proves_there_is_none() -> None:
-    from optimizer.model import cap_objective
+    from optimizer.model.builder import cap_objective
 
     spec = _spec(week_request(days=1, max_days_per_food=None), table([dict(r) for r in CHEAP_AND_DEAR]))
     below = build_model(spec)

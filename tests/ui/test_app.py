@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from optimizer.plan import DISCLAIMER, Plan
-from optimizer.profile import Profile
-from optimizer.request import DEFAULT_MEALS, PlanRequest
-from optimizer.targets import targets_for
+from optimizer.results.plan import DISCLAIMER, Plan
+from optimizer.domain.profile import Profile
+from optimizer.domain.request import DEFAULT_MEALS, PlanRequest
+from optimizer.domain.targets import targets_for
 from ui import results_panel
 
 TIMEOUT_S = 600  # generous: a solve on a loaded 2-core machine can take a while; not a performance assertion
@@ -354,8 +354,8 @@ def test_unlocking_an_item_releases_it_in_the_reoptimised_plan(app_path: str):
 
 
 def test_releasing_a_kept_day_unlocks_its_items_and_doses():
-    from optimizer.plan import PlanItem, SupplementDose
-    from optimizer.request import LockedItem, LockedSupplement
+    from optimizer.results.plan import PlanItem, SupplementDose
+    from optimizer.domain.request import LockedItem, LockedSupplement
     from ui import edit_panel, views
 
     request = PlanRequest(profile=PERSON, days=2,
@@ -484,7 +484,7 @@ def test_every_control_is_sent_with_the_value_it_holds(app_path: str):
 
 
 def test_charts_keep_their_height_for_the_plot_and_label_the_policy():
-    from optimizer.rule import MagnesiumVitaminDRule
+    from optimizer.domain.rule import MagnesiumVitaminDRule
     from ui import charts
 
     default = charts.rule_chart(MagnesiumVitaminDRule(), 320.0, {"vitamin_d_ug": 50.0, "required_mg": 361.0,

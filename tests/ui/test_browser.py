@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from optimizer.request import PlanRequest
+from optimizer.domain.request import PlanRequest
 from tests.ui.conftest import ROOT
 
 pytestmark = pytest.mark.browser

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from optimizer.profile import Profile
-from optimizer.storage import Store
+from optimizer.domain.profile import Profile
+from optimizer.dietitian.store import Store
 from tests.optimizer.test_storage import make_plan
 
 
@@ -222,7 +222,7 @@ def test_plan_a_week_from_the_page(store):
 
 
 def test_usual_diet_is_shown(store):
-    from optimizer.request import UsualItem
+    from optimizer.domain.request import UsualItem
 
     client = store.add_client(name="Max", profile=Profile(sex="male", age=44),
                               usual_diet=(UsualItem(food_id="08120", grams=234.0, meal="breakfast"),))

@@ -1,0 +1,597 @@
+"""Dietitian commands of the ``cofactor`` CLI: clients, saved plans, exports and batch planning.
+
+``add_commands(subparsers)`` adds ``client`` (add/list/show/edit/remove/plan), ``plans``, ``price-list`` (add/list),
+``export`` and ``batch`` to the main parser (``optimizer/cli.py``); :func:`main` runs them alone. The store is ``--db PATH`` (a path or
+``sqlite:///…`` URL), else ``$COFACTOR_DB``, else the user data directory. Exit codes: 0 ok, 2 bad input, 1 no plan.
+:func:`plan_for_client` is the library form of ``cofactor client plan`` (and of ``cofactor plan --client``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from foods.errors import CofactorError
+from optimizer.results.plan import Plan
+from optimizer.domain.request import PlanRequest
+from optimizer.dietitian.store import ClientRecord, PlanStatus, Store, read_usual_diet_csv
+
+EXIT_OK, EXIT_NO_PLAN, EXIT_BAD_INPUT = 0, 1, 2
+ACTIVITIES = ("sedentary", "low_active", "active", "very_active")
+DIETS = ("omnivore", "pescatarian", "vegetarian", "vegan")
+ALLERGENS = ("milk", "egg", "fish", "shellfish", "peanut", "tree_nut", "wheat", "soy", "sesame", "gluten")
+
+
+# -- library entry point -----------------------------------------------------------------------
+def plan_for_client(
+    store: Store,
+    name: str | int,
+    week_start: date | str,
+    save: bool = True,
+    *,
+    status: PlanStatus = "draft",
+    author_note: str = "",
+    foods: Any | None = None,
+    supplements: Any | None = None,
+    solver: str | None = None,
+    time_limit_s: float | None = None,
+    planner: Callable[..., Plan] | None = None,
+    price_list: str | None = None,
+    template_plan_id: int | None = None,
+    **request_updates: Any,
+) -> tuple[Plan, int | None]:
+    """Plan a saved client's week (their profile, diet, exclusions, preferred supplements and plan defaults, with
+    ``request_updates`` on top) and, when ``save`` and the plan is usable, save it as the next version.
+
+    ``price_list`` names a price list saved in the store: its prices are applied to ``foods`` (default: the shipped
+    catalogue). ``template_plan_id`` (a saved plan, e.g. last week's) makes that week the usual diet to stay close
+    to (``optimizer.editing.duplicate_week``; objective ``minimal_change``) with the client's current settings.
+
+    Returns ``(plan, plan_id)``; ``plan_id`` is None when not saved (``save=False`` or no usable plan).
+    Nothing is written before the solve has succeeded, so a failed or crashed solve never touches saved plans.
+    """
+    client = store.get_client(name)
+    request = client.to_request(**request_updates)
+    if template_plan_id is not None:
+        request = request_from_template(request, store.get_plan(template_plan_id), days_given="days" in request_updates)
+    if price_list is not None:
+        prices = store.get_price_list(price_list).to_price_list()
+        if foods is None:
+            import foods as food_catalogue
+
+            foods = food_catalogue.load_foods()
+        foods = foods.with_prices(prices)
+    if planner is None:
+        from optimizer.planner import plan as planner
+    result = planner(request, foods, supplements, solver=solver, time_limit_s=time_limit_s)
+    plan_id = None
+    if save and result.has_solution:
+        plan_id = store.save_plan(client, result, week_start, status=status, author_note=author_note)
+    return result, plan_id
+
+
+def request_from_template(request: PlanRequest, template: Plan, *, days_given: bool = False) -> PlanRequest:
+    """``request`` with the last week of ``template`` as its usual diet (objective ``minimal_change``); the template's
+    number of days unless ``days_given``."""
+    from optimizer.editing import duplicate_week
+
+    copied = duplicate_week(template)
+    data = request.model_dump()
+    data.update(usual_diet=[u.model_dump() for u in copied.usual_diet], objective="minimal_change")
+    if not days_given:
+        data["days"] = copied.days
+    data["usual_diet"] = [u for u in data["usual_diet"] if u["day"] is None or u["day"] <= data["days"]]
+    return PlanRequest.model_validate(data)
+
+
+# -- helpers -------------------------------------------------------------------------------------
+class _BadInput(Exception):
+    pass
+
+
+def _week(text: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write YYYY-MM-DD, e.g. 2026-11-30") from None
+
+
+def _positive(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"must be > 0 (got {text})")
+    return value
+
+
+def _validation_text(exc: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ())) or 'value'}: {e.get('msg', '')}" for e in exc.errors())
+
+
+def _command(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Turn expected failures into a message on stderr and exit code 2 (bad input)."""
+
+    @functools.wraps(func)
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return func(args)
+        except ValidationError as exc:
+            print(f"error: {_validation_text(exc)}", file=sys.stderr)
+        except (_BadInput, CofactorError, ValueError, OSError) as exc:
+            print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+    return run
+
+
+def _store(args: argparse.Namespace) -> Store:
+    return Store(args.db) if getattr(args, "db", None) else Store()
+
+
+def _catalogue() -> Any | None:
+    """The shipped food catalogue for sections and prices on shopping lists (None, with a warning, if unavailable)."""
+    try:
+        import foods
+
+        return foods.load_foods()
+    except (ImportError, CofactorError, OSError) as exc:
+        print(f"warning: food catalogue unavailable ({exc}); shopping list without store sections", file=sys.stderr)
+        return None
+
+
+def _client_fields(args: argparse.Namespace, base: ClientRecord | None = None) -> dict[str, Any]:
+    """Client fields from the add/edit options (only those given, merged onto ``base`` when editing)."""
+    profile = base.profile.model_dump() if base else {}
+    for key in ("sex", "age", "weight_kg", "height_cm", "activity", "energy_kcal"):
+        if getattr(args, key, None) is not None:
+            profile[key] = getattr(args, key)
+    if args.pregnant:
+        profile.update(pregnant=True, lactating=False)
+    if args.lactating:
+        profile.update(lactating=True, pregnant=False)
+    if getattr(args, "not_pregnant_or_lactating", False):
+        profile.update(pregnant=False, lactating=False)
+    fields: dict[str, Any] = {"profile": profile}
+    exclusions = base.exclusions.model_dump() if base else {}
+    for opt, key in (("diet", "diet_pattern"), ("exclude_food", "foods"), ("exclude_group", "groups"),
+                     ("exclude_allergen", "allergens")):
+        if getattr(args, opt) is not None:
+            exclusions[key] = getattr(args, opt)
+    fields["exclusions"] = exclusions
+    if args.supplement is not None:
+        fields["preferred_supplements"] = tuple(args.supplement)
+    defaults = dict(base.plan_defaults) if base else {}
+    if args.vitamin_d_ug is not None:
+        defaults.pop("vitamin_d_supplement_iu", None)
+        defaults["vitamin_d_supplement_ug"] = args.vitamin_d_ug
+    if args.vitamin_d_iu is not None:
+        defaults.pop("vitamin_d_supplement_ug", None)
+        defaults["vitamin_d_supplement_iu"] = args.vitamin_d_iu
+    fields["plan_defaults"] = defaults
+    if args.notes is not None:
+        fields["notes"] = args.notes
+    if args.usual_diet is not None:
+        fields["usual_diet"] = read_usual_diet_csv(args.usual_diet) if args.usual_diet else ()
+    return fields
+
+
+def _describe_client(client: ClientRecord) -> list[str]:
+    p = client.profile
+    stage = " (pregnant)" if p.pregnant else " (lactating)" if p.lactating else ""
+    body = ", ".join(x for x in (f"{p.weight_kg:g} kg" if p.weight_kg else "", f"{p.height_cm:g} cm" if p.height_cm else "") if x)
+    ex = client.exclusions
+    lines = [f"{client.name} (id {client.id})",
+             f"  profile: {p.sex}, {p.age:g} y{stage}{', ' + body if body else ''}, activity {p.activity}"
+             + (f", {p.energy_kcal:g} kcal/day" if p.energy_kcal else ""),
+             f"  diet: {ex.diet_pattern}; allergens excluded: {', '.join(ex.allergens) or 'none'}",
+             f"  foods excluded: {', '.join(ex.foods) or 'none'}; groups excluded: {', '.join(ex.groups) or 'none'}",
+             f"  preferred supplements: {', '.join(client.preferred_supplements) or 'any in the catalogue'}",
+             f"  usual diet: {len(client.usual_diet)} item(s)",
+             f"  plan defaults: {client.plan_defaults or 'none'}"]
+    if client.notes:
+        lines.append(f"  notes: {client.notes}")
+    return lines
+
+
+# -- commands ------------------------------------------------------------------------------------
+@_command
+def cmd_client_add(args: argparse.Namespace) -> int:
+    """Add a client."""
+    client = _store(args).add_client(ClientRecord.model_validate({"name": args.name, **_client_fields(args)}))
+    print(f"Added client '{client.name}' (id {client.id}).")
+    return EXIT_OK
+
+
+@_command
+def cmd_client_edit(args: argparse.Namespace) -> int:
+    """Change a client's profile, diet, exclusions, supplements or notes."""
+    store = _store(args)
+    fields = _client_fields(args, store.get_client(args.name))
+    if args.rename:
+        fields["name"] = args.rename
+    client = store.update_client(args.name, **fields)
+    print("\n".join(["Updated:"] + _describe_client(client)))
+    return EXIT_OK
+
+
+@_command
+def cmd_client_list(args: argparse.Namespace) -> int:
+    """List clients with their latest plan."""
+    store = _store(args)
+    clients = store.list_clients()
+    if not clients:
+        print(f"No clients in {store.path}. Add one with `cofactor client add NAME --sex female --age 40`.")
+        return EXIT_OK
+    for c in clients:
+        latest = store.latest_plan(c)
+        last = f"latest plan #{latest.id} week {latest.week_start} v{latest.version} ({latest.status})" if latest else "no plans"
+        print(f"{c.name:<30} {c.profile.sex:<6} {c.profile.age:>5g} y  {c.exclusions.diet_pattern:<11} {last}")
+    return EXIT_OK
+
+
+@_command
+def cmd_client_show(args: argparse.Namespace) -> int:
+    """Show a client and their saved plans."""
+    store = _store(args)
+    client = store.get_client(args.name)
+    print("\n".join(_describe_client(client)))
+    _print_plans(store.list_plans(client))
+    return EXIT_OK
+
+
+@_command
+def cmd_client_remove(args: argparse.Namespace) -> int:
+    """Remove a client (refused while they have saved plans, unless --with-plans)."""
+    _store(args).delete_client(args.name, delete_plans=args.with_plans)
+    print(f"Removed client '{args.name}'.")
+    return EXIT_OK
+
+
+@_command
+def cmd_client_plan(args: argparse.Namespace) -> int:
+    """Plan a client's week; --save stores it as the next version. The client is ``args.name`` (``client plan NAME``)
+    or ``args.client`` (``plan --client NAME``, when the main ``plan`` command delegates here)."""
+    from optimizer.io.report import plan_report_text
+
+    name = getattr(args, "name", None) or getattr(args, "client", None)
+    if not name:
+        raise _BadInput("name the client: `cofactor client plan NAME --week YYYY-MM-DD`")
+    if getattr(args, "week", None) is None:
+        raise _BadInput("give the plan's first day with --week YYYY-MM-DD (e.g. --week 2026-11-30)")
+    args.name = name
+    store = _store(args)
+    updates = {"days": args.days} if args.days else {}
+    template = args.like_plan
+    if args.like_last:
+        latest = store.latest_plan(args.name)
+        if latest is None:
+            raise _BadInput(f"--like-last: client '{args.name}' has no saved plan yet; plan without it first")
+        template = latest.id
+    if template is not None and store.get_plan_record(template).client_name != store.get_client(args.name).name:
+        raise _BadInput(f"--like-plan {template} is a plan of another client; `cofactor plans --client NAME` lists ids")
+    plan, plan_id = plan_for_client(store, args.name, args.week, save=args.save, template_plan_id=template,
+                                    status="final" if args.final else "draft", author_note=args.note or "",
+                                    solver=args.solver, time_limit_s=args.time_limit, price_list=args.price_list,
+                                    **updates)
+    print(plan_report_text(plan, client_name=store.get_client(args.name).name, week_start=args.week))
+    if not plan.has_solution:
+        print("\nNot saved: no usable plan.", file=sys.stderr)
+        return EXIT_NO_PLAN
+    if plan_id is not None:
+        record = store.get_plan_record(plan_id)
+        print(f"\nSaved as plan {plan_id} (week {record.week_start}, version {record.version}, {record.status}).")
+    _write_exports(plan, args, client_name=args.name, week_start=args.week)
+    return EXIT_OK
+
+
+def _print_plans(records: list) -> None:
+    if not records:
+        print("No saved plans.")
+        return
+    print(f"{'id':>5}  {'client':<24} {'week':<10}  {'ver':>3}  {'status':<6} {'solver':<10} {'cost':>8}  note")
+    for r in records:
+        cost = "-" if r.cost is None else f"{r.cost:.2f}"
+        print(f"{r.id:>5}  {r.client_name:<24} {r.week_start.isoformat():<10}  {r.version:>3}  {r.status:<6} "
+              f"{r.solver_status:<10} {cost:>8}  {r.author_note}")
+
+
+@_command
+def cmd_plans(args: argparse.Namespace) -> int:
+    """List saved plans (of one client, one week); --mark-final/--mark-draft ID changes a plan's status;
+    --compare A B prints what changed between two saved plans."""
+    store = _store(args)
+    if args.compare:
+        from optimizer.editing import compare_plans
+
+        a, b = args.compare
+        diff = compare_plans(store.get_plan(a), store.get_plan(b))
+        ra, rb = store.get_plan_record(a), store.get_plan_record(b)
+        print(f"Plan {a} -> plan {b} ({ra.client_name} week {ra.week_start} v{ra.version} -> "
+              f"{rb.client_name} week {rb.week_start} v{rb.version})")
+        print(diff.summary())
+        return EXIT_OK
+    for plan_id, status in ((args.mark_final, "final"), (args.mark_draft, "draft")):
+        if plan_id is not None:
+            record = store.set_status(plan_id, status)
+            print(f"Plan {record.id} ({record.client_name}, week {record.week_start} v{record.version}) is now {status}.")
+    _print_plans(store.list_plans(args.client, args.week))
+    return EXIT_OK
+
+
+@_command
+def cmd_price_list_add(args: argparse.Namespace) -> int:
+    """Save a price-list CSV in the store under a name."""
+    text = Path(args.file).read_text(encoding="utf-8-sig")
+    list_id = _store(args).save_price_list(args.name, text, replace=args.replace)
+    print(f"Saved price list '{args.name}' (id {list_id}).")
+    return EXIT_OK
+
+
+@_command
+def cmd_price_list_list(args: argparse.Namespace) -> int:
+    """List the saved price lists."""
+    records = _store(args).list_price_lists()
+    if not records:
+        print("No saved price lists. Add one with `cofactor price-list add NAME FILE.csv`.")
+    for r in records:
+        print(f"{r.id:>4}  {r.name:<30} {len(r.to_frame()):>4} food(s)  saved {r.created_at:%Y-%m-%d}")
+    return EXIT_OK
+
+
+def _priced_catalogue(store: Store, price_list: str) -> Any:
+    """The shipped catalogue priced by a price list saved in the store (for shopping-list costs)."""
+    prices = store.get_price_list(price_list).to_price_list()  # NotFoundError names a missing list
+    catalogue = _catalogue()
+    if catalogue is None:
+        raise _BadInput(f"--price-list {price_list}: the food catalogue is unavailable, so foods cannot be priced")
+    return catalogue.with_prices(prices)
+
+
+def _write_exports(plan: Plan, args: argparse.Namespace, *, client_name: str | None, week_start: date | None,
+                   catalogue: Any | None = None) -> int:
+    """Write the files asked for by --pdf/--xlsx/--csv/--json/--html; returns how many. ``catalogue`` gives the
+    shopping list its store sections and prices (default: the shipped catalogue, unpriced)."""
+    from optimizer.io.export import plan_to_csv, plan_to_excel_bytes, plan_to_json, plan_to_pdf_bytes
+    from optimizer.io.report import plan_report_html
+
+    wanted = {k: getattr(args, k, None) for k in ("pdf", "xlsx", "csv", "json", "html")}
+    if not any(wanted.values()):
+        return 0
+    if catalogue is None and (wanted["pdf"] or wanted["xlsx"]):
+        catalogue = _catalogue()
+    writers = {
+        "pdf": lambda: plan_to_pdf_bytes(plan, catalogue, client_name=client_name, week_start=week_start),
+        "xlsx": lambda: plan_to_excel_bytes(plan, catalogue, client_name=client_name, week_start=week_start),
+        "csv": lambda: plan_to_csv(plan).encode("utf-8"),
+        "json": lambda: plan_to_json(plan).encode("utf-8"),
+        "html": lambda: plan_report_html(plan, client_name=client_name, week_start=week_start).encode("utf-8"),
+    }
+    for kind, path in wanted.items():
+        if path:
+            Path(path).write_bytes(writers[kind]())
+            print(f"Wrote {path}")
+    return sum(1 for p in wanted.values() if p)
+
+
+@_command
+def cmd_export(args: argparse.Namespace) -> int:
+    """Write a saved plan as PDF, Excel, CSV, JSON and/or HTML; --price-list NAME prices the shopping list."""
+    store = _store(args)
+    record = store.get_plan_record(args.plan)
+    plan = store.get_plan(args.plan)
+    if not any(getattr(args, k, None) for k in ("pdf", "xlsx", "csv", "json", "html")):
+        raise _BadInput("say what to write: --pdf FILE, --xlsx FILE, --csv FILE, --json FILE and/or --html FILE")
+    catalogue = _priced_catalogue(store, args.price_list) if args.price_list else None
+    _write_exports(plan, args, client_name=record.client_name, week_start=record.week_start, catalogue=catalogue)
+    return EXIT_OK
+
+
+@_command
+def cmd_batch(args: argparse.Namespace) -> int:
+    """Plan every client of a CSV (or every saved client) and write per-client files plus summary.csv."""
+    from optimizer.dietitian.batch import jobs_from_clients, load_batch_clients, plan_batch, text_progress, write_batch_outputs
+
+    updates: dict[str, Any] = {"days": args.days} if args.days else {}
+    store = _store(args) if (args.saved_clients or args.save) else None
+    if args.saved_clients:
+        if args.csv:
+            raise _BadInput("give a clients CSV or --saved-clients, not both")
+        jobs = jobs_from_clients(store, **updates)  # type: ignore[arg-type]
+        clients = {}
+    else:
+        if not args.csv:
+            raise _BadInput("give a clients CSV (see docs/dietitians.md) or --saved-clients")
+        clients = {c.name: c for c in load_batch_clients(args.csv)}
+        from optimizer.dietitian.batch import BatchJob
+
+        jobs = [BatchJob(c.name, c.to_request(**{k: v for k, v in updates.items() if k not in c.plan_defaults}))
+                for c in clients.values()]
+    if not jobs:
+        raise _BadInput("no clients to plan")
+    executor, client = None, None
+    if args.scheduler:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise _BadInput("--scheduler needs Dask: pip install 'cofactor[dask]'") from None
+        client = Client(args.scheduler)
+        executor = client.get_executor()
+    print(f"Planning {len(jobs)} client(s) for the week of {args.week} "
+          f"({'Dask at ' + args.scheduler if args.scheduler else f'{args.workers} local worker(s)'}) ...", file=sys.stderr)
+    try:
+        result = plan_batch(jobs, executor=executor, progress=text_progress(), max_workers=args.workers,
+                            solver=args.solver, time_limit_s=args.time_limit)
+    finally:
+        if client is not None:
+            client.close()
+    summary = write_batch_outputs(result, args.out, week_start=args.week,
+                                  foods=_catalogue() if not args.no_pdf else None, pdf=not args.no_pdf)
+    if args.save and store is not None:
+        for outcome in result.planned:
+            if outcome.name in clients and not any(c.name == outcome.name for c in store.list_clients()):
+                store.add_client(clients[outcome.name])
+            store.save_plan(outcome.name, outcome.plan, args.week, author_note="batch")  # type: ignore[arg-type]
+        print(f"Saved {len(result.planned)} plan(s) to {store.path}", file=sys.stderr)
+    print(result.summary_text())
+    print(f"Wrote {summary}")
+    return EXIT_OK if not result.errors and not result.infeasible else EXIT_NO_PLAN
+
+
+# -- parser --------------------------------------------------------------------------------------
+def _client_options(p: argparse.ArgumentParser, *, required: bool) -> None:
+    p.add_argument("--sex", choices=("female", "male"), required=required)
+    p.add_argument("--age", type=float, required=required, help="years")
+    stage = p.add_mutually_exclusive_group()
+    stage.add_argument("--pregnant", action="store_true")
+    stage.add_argument("--lactating", action="store_true")
+    if not required:
+        stage.add_argument("--not-pregnant-or-lactating", action="store_true")
+    p.add_argument("--weight-kg", type=_positive)
+    p.add_argument("--height-cm", type=_positive)
+    p.add_argument("--activity", choices=ACTIVITIES)
+    p.add_argument("--energy-kcal", type=_positive, help="kcal/day (overrides the estimate)")
+    p.add_argument("--diet", choices=DIETS, help="diet pattern (default omnivore)")
+    p.add_argument("--exclude-allergen", nargs="*", choices=ALLERGENS, metavar="ALLERGEN",
+                   help=f"one or more of {', '.join(ALLERGENS)}")
+    p.add_argument("--exclude-food", nargs="*", metavar="FOOD_ID", help="food ids never to plan")
+    p.add_argument("--exclude-group", nargs="*", metavar="GROUP", help="SR food group names never to plan")
+    p.add_argument("--supplement", nargs="*", metavar="ID", help="preferred supplement product ids (default: any)")
+    vit_d = p.add_mutually_exclusive_group()
+    vit_d.add_argument("--vitamin-d-ug", type=float, help="prescribed vitamin D supplement, µg/day")
+    vit_d.add_argument("--vitamin-d-iu", type=float, help="prescribed vitamin D supplement, IU/day")
+    p.add_argument("--notes")
+    p.add_argument("--usual-diet", metavar="CSV", help="what the client eats now: CSV food_id,grams[,meal,day] "
+                   "(plans then stay close to it); '' clears it")
+
+
+def _export_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--pdf", metavar="FILE", help="printable hand-over PDF")
+    p.add_argument("--xlsx", metavar="FILE", help="Excel workbook (plan, nutrients, shopping list)")
+    p.add_argument("--csv", metavar="FILE", help="plan items as CSV")
+    p.add_argument("--json", metavar="FILE", help="the whole plan (with its request) as JSON")
+    p.add_argument("--html", metavar="FILE", help="the plan report as an HTML page")
+
+
+def add_commands(subparsers: argparse._SubParsersAction) -> None:
+    """Add ``client``, ``plans``, ``price-list``, ``export`` and ``batch`` to a ``cofactor`` subparsers object."""
+    db = argparse.ArgumentParser(add_help=False)
+    db.add_argument("--db", metavar="PATH_OR_URL", help="store file or sqlite:/// URL (default: $COFACTOR_DB or the user data dir)")
+
+    p = subparsers.add_parser("client", help="clients: add, list, show, edit, remove, plan")
+    sub = p.add_subparsers(dest="client_command", metavar="ACTION", required=True)
+    s = sub.add_parser("add", parents=[db], help="add a client")
+    s.add_argument("name")
+    _client_options(s, required=True)
+    s.set_defaults(func=cmd_client_add)
+    s = sub.add_parser("list", parents=[db], help="list clients")
+    s.set_defaults(func=cmd_client_list)
+    s = sub.add_parser("show", parents=[db], help="show a client and their saved plans")
+    s.add_argument("name")
+    s.set_defaults(func=cmd_client_show)
+    s = sub.add_parser("edit", parents=[db], help="change a client (only the options given)")
+    s.add_argument("name")
+    s.add_argument("--rename", metavar="NEW_NAME")
+    _client_options(s, required=False)
+    s.set_defaults(func=cmd_client_edit)
+    s = sub.add_parser("remove", parents=[db], help="remove a client")
+    s.add_argument("name")
+    s.add_argument("--with-plans", action="store_true", help="also delete the client's saved plans")
+    s.set_defaults(func=cmd_client_remove)
+    s = sub.add_parser("plan", parents=[db], help="plan a client's week (same as `cofactor plan --client`)")
+    s.add_argument("name")
+    add_client_plan_options(s)
+    s.set_defaults(func=cmd_client_plan)
+
+    p = subparsers.add_parser("plans", parents=[db], help="list saved plans; mark them final or draft")
+    p.add_argument("--client", metavar="NAME")
+    p.add_argument("--week", type=_week, metavar="YYYY-MM-DD")
+    p.add_argument("--mark-final", type=int, metavar="PLAN_ID")
+    p.add_argument("--mark-draft", type=int, metavar="PLAN_ID")
+    p.add_argument("--compare", type=int, nargs=2, metavar=("PLAN_A", "PLAN_B"),
+                   help="what changed from one saved plan to another (foods, supplements, nutrients, cost)")
+    p.set_defaults(func=cmd_plans)
+
+    p = subparsers.add_parser("price-list", help="price lists kept in the store (for client plans)")
+    sub = p.add_subparsers(dest="price_list_command", metavar="ACTION", required=True)
+    s = sub.add_parser("add", parents=[db], help="save a price-list CSV (foods.load_price_list format)")
+    s.add_argument("name")
+    s.add_argument("file")
+    s.add_argument("--replace", action="store_true", help="overwrite a list with the same name")
+    s.set_defaults(func=cmd_price_list_add)
+    s = sub.add_parser("list", parents=[db], help="list saved price lists")
+    s.set_defaults(func=cmd_price_list_list)
+
+    p = subparsers.add_parser("export", parents=[db], help="write a saved plan as PDF/Excel/CSV/JSON/HTML")
+    p.add_argument("--plan", type=int, required=True, metavar="PLAN_ID")
+    _export_options(p)
+    p.add_argument("--price-list", metavar="NAME", help="estimate the shopping list's cost with a price list saved "
+                   "in the store (items the plan itself prices keep the plan's cost)")
+    p.set_defaults(func=cmd_export)
+
+    p = subparsers.add_parser("batch", parents=[db], help="plan many clients (CSV or saved) in parallel")
+    p.add_argument("csv", nargs="?", help="clients CSV: name,sex,age,... (see docs/dietitians.md)")
+    p.add_argument("--saved-clients", action="store_true", help="plan every saved client instead of a CSV")
+    p.add_argument("--week", type=_week, required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--out", required=True, metavar="DIR")
+    p.add_argument("--days", type=int, help="days per plan (default: each client's, else 7)")
+    p.add_argument("--workers", type=int, default=2, help="local worker processes (default 2)")
+    p.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
+    p.add_argument("--solver", choices=("highs", "cbc"))
+    p.add_argument("--time-limit", type=_positive, metavar="SECONDS", help="per client")
+    p.add_argument("--no-pdf", action="store_true", help="skip the per-client PDFs")
+    p.add_argument("--save", action="store_true", help="save usable plans to the store (adds new clients)")
+    p.set_defaults(func=cmd_batch)
+
+
+def add_client_plan_options(
+    p: argparse.ArgumentParser, *, week_required: bool = True, solver_options: bool = True, db_option: bool = False
+) -> None:
+    """The options of ``client plan`` (week, save, final, note, days, price list, template, exports), for reuse by the
+    main ``plan`` command: ``add_client_plan_options(p, week_required=False, solver_options=False, db_option=True)``
+    next to its own ``--solver``/``--time-limit``, plus ``--client NAME``; then ``cmd_client_plan(args)`` when
+    ``args.client`` is set."""
+    p.add_argument("--week", type=_week, required=week_required, metavar="YYYY-MM-DD", help="first day of the plan")
+    if db_option:
+        p.add_argument("--db", metavar="PATH_OR_URL", help="store file or sqlite:/// URL (default: $COFACTOR_DB)")
+    p.add_argument("--save", action="store_true", help="save the plan as the next version for this week")
+    p.add_argument("--final", action="store_true", help="save it as final (default draft)")
+    p.add_argument("--note", help="author note saved with the plan")
+    p.add_argument("--days", type=int, help="days to plan (default: the client's, else 7)")
+    if solver_options:
+        p.add_argument("--solver", choices=("highs", "cbc"))
+        p.add_argument("--time-limit", type=_positive, metavar="SECONDS")
+    p.add_argument("--price-list", metavar="NAME", help="price foods with a price list saved in the store")
+    like = p.add_mutually_exclusive_group()
+    like.add_argument("--like-plan", type=int, metavar="PLAN_ID", help="stay close to this saved plan (a template)")
+    like.add_argument("--like-last", action="store_true", help="stay close to the client's latest saved plan")
+    _export_options(p)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """A parser with only the dietitian commands (the full CLI is ``optimizer.cli.build_parser``)."""
+    parser = argparse.ArgumentParser(prog="cofactor", description="Cofactor dietitian commands")
+    add_commands(parser.add_subparsers(dest="command", metavar="COMMAND", required=True))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run a dietitian command; returns the exit code (0 ok, 1 no plan, 2 bad input)."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return int(args.func(args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

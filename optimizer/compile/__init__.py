@@ -1,0 +1,1 @@
+"""Compiling a request: candidate foods and the solver-independent model specification."""

@@ -1,0 +1,1 @@
+"""The dietitian's tools: the SQLite store, its migrations and batch planning."""

@@ -1,0 +1,199 @@
+"""What a user asks for: the frozen, validated plan request (pydantic v2).
+
+Everything a user supplies forbids unknown fields. Vitamin D doses are µg; IU is accepted at the
+boundary (``vitamin_d_supplement_iu``) and converted (1 µg = 40 IU).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from optimizer.domain.profile import Profile
+from optimizer.domain.rule import MagnesiumVitaminDRule
+from optimizer.domain.targets import TargetOverride, Targets
+from optimizer.domain.units import Grams, Micrograms, iu_to_ug_vitamin_d
+
+DEFAULT_MEALS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack")
+DEFAULT_MEAL_ENERGY_SHARES: dict[str, tuple[float, float]] = {
+    "breakfast": (0.20, 0.30),
+    "lunch": (0.25, 0.35),
+    "dinner": (0.30, 0.40),
+    "snack": (0.05, 0.15),
+}
+DietPattern = Literal["omnivore", "pescatarian", "vegetarian", "vegan"]
+Allergen = Literal["milk", "egg", "fish", "shellfish", "peanut", "tree_nut", "wheat", "soy", "sesame", "gluten"]
+Objective = Literal["food_first", "cost", "minimal_change", "preferences"]
+ObjectiveTerm = Literal["cost", "change", "supplements", "preferences", "portions"]
+
+
+class _UserModel(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class FoodBound(_UserModel):
+    """Grams of one food per day (min and/or max)."""
+
+    min: Grams | None = None
+    max: Grams | None = None
+
+
+class UsualItem(_UserModel):
+    """One item of a usual diet/template: grams per day (optionally at one meal, on one day)."""
+
+    food_id: str
+    grams: Grams
+    meal: str | None = None
+    day: int | None = Field(default=None, ge=1)
+
+
+class MustInclude(_UserModel):
+    """A food that must appear: at least ``min_grams`` (or ``min_portions``) on each listed day (default all)."""
+
+    food_id: str
+    days: tuple[int, ...] | None = None
+    meal: str | None = None
+    min_grams: Grams | None = None
+    min_portions: float | None = Field(default=None, gt=0)
+
+
+class LockedItem(_UserModel):
+    """An item fixed in place: the optimizer re-plans everything else around it."""
+
+    day: int = Field(ge=1)
+    meal: str
+    food_id: str
+    portions: float | None = Field(default=None, ge=0)
+    grams: Grams | None = None
+
+    @model_validator(mode="after")
+    def _amount(self) -> "LockedItem":
+        if self.portions is None and self.grams is None:
+            raise ValueError(f"locked item {self.food_id} on day {self.day}: give portions or grams")
+        return self
+
+
+class LockedSupplement(_UserModel):
+    day: int = Field(ge=1)
+    supplement_id: str
+    units: int = Field(ge=0)
+
+
+class ClinicianOverride(_UserModel):
+    """An explicit, recorded change to safety upper limits. Shown on every plan made with it."""
+
+    clinician: str = Field(min_length=1)
+    reason: str = Field(min_length=1)
+    upper_limits: dict[str, float] = Field(description="target key -> new max in the target's unit")
+
+
+class PlanRequest(_UserModel):
+    """A complete plan request. Defaults give a person's sensible week: everyday foods, 4 meals,
+    household portions, food first, the shipped supplement products, the default magnesium–vitamin D rule."""
+
+    profile: Profile | None = None
+    targets: dict[str, TargetOverride | None] | Targets = Field(
+        default_factory=dict,
+        description="overrides merged onto targets_for(profile); with no profile, the full target set",
+    )
+    days: int = Field(default=7, ge=1, le=14)
+    meals: tuple[str, ...] = DEFAULT_MEALS
+    meal_energy_shares: dict[str, tuple[float, float]] | None = None
+
+    candidates: Literal["everyday", "all"] = "everyday"
+    food_ids: tuple[str, ...] | None = Field(default=None, description="restrict candidates to these ids")
+    portions: Literal["household", "continuous"] = "household"
+
+    objective: Objective = "food_first"
+    objective_weights: dict[ObjectiveTerm, float] | None = None
+    usual_diet: tuple[UsualItem, ...] = ()
+    liked_foods: tuple[str, ...] = ()
+    disliked_foods: tuple[str, ...] = ()
+
+    diet_pattern: DietPattern = "omnivore"
+    exclude_foods: tuple[str, ...] = ()
+    exclude_groups: tuple[str, ...] = ()
+    exclude_allergens: tuple[Allergen, ...] = ()
+    must_include: tuple[MustInclude, ...] = ()
+    locked: tuple[LockedItem, ...] = ()
+    locked_supplements: tuple[LockedSupplement, ...] = ()
+    food_bounds: dict[str, FoodBound] = Field(default_factory=dict)
+    max_item_grams: Grams = 500.0
+    max_food_grams_per_day: Grams = 800.0
+    max_days_per_food: int | None = Field(default=4, ge=1)
+    min_foods_per_day: int | None = Field(default=7, ge=0)
+
+    supplements: tuple[str, ...] | None = Field(
+        default=None, description="allowed product ids; None = every product in the catalogue; () = none"
+    )
+    vitamin_d_supplement_ug: Micrograms | None = Field(default=None, description="prescribed daily dose, µg/day")
+    vitamin_d_weekly_supplement_ug: Micrograms | None = Field(
+        default=None, description="prescribed weekly dose, µg/week (e.g. 1250 µg = 50,000 IU)"
+    )
+    rule: MagnesiumVitaminDRule = Field(default_factory=MagnesiumVitaminDRule)
+    clinician_override: ClinicianOverride | None = None
+
+    solver: Literal["highs", "cbc"] = "highs"
+    time_limit_s: float = Field(default=20.0, gt=0, le=3600)
+    relative_gap: float = Field(default=0.01, ge=0, le=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _iu_at_the_boundary(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            data = dict(data)
+            for iu_key, ug_key in (
+                ("vitamin_d_supplement_iu", "vitamin_d_supplement_ug"),
+                ("vitamin_d_weekly_supplement_iu", "vitamin_d_weekly_supplement_ug"),
+            ):
+                if iu_key in data:
+                    iu = data.pop(iu_key)
+                    if iu is not None:
+                        if ug_key in data and data[ug_key] is not None:
+                            raise ValueError(f"give {ug_key} or {iu_key}, not both")
+                        if float(iu) < 0:
+                            raise ValueError(f"{iu_key} must be >= 0 IU (got {iu})")
+                        data[ug_key] = iu_to_ug_vitamin_d(float(iu))
+        return data
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "PlanRequest":
+        if self.profile is None and isinstance(self.targets, dict) and not self.targets:
+            raise ValueError("give a profile (targets from the DRI tables) or explicit targets")
+        if self.vitamin_d_supplement_ug is not None and self.vitamin_d_weekly_supplement_ug is not None:
+            raise ValueError("prescribe vitamin D daily or weekly, not both")
+        if len(set(self.meals)) != len(self.meals) or not self.meals:
+            raise ValueError("meals must be a non-empty list of distinct names")
+        for item in self.locked:
+            if item.day > self.days:
+                raise ValueError(f"locked item {item.food_id} is on day {item.day} but the plan has {self.days} days")
+            if item.meal not in self.meals:
+                raise ValueError(f"locked item {item.food_id} names meal '{item.meal}', not one of {list(self.meals)}")
+        for mi in self.must_include:
+            if mi.meal is not None and mi.meal not in self.meals:
+                raise ValueError(f"must-include {mi.food_id} names meal '{mi.meal}', not one of {list(self.meals)}")
+            if mi.days and max(mi.days) > self.days:
+                raise ValueError(f"must-include {mi.food_id} names day {max(mi.days)} but the plan has {self.days} days")
+        if self.meal_energy_shares:
+            for meal, (lo, hi) in self.meal_energy_shares.items():
+                if meal not in self.meals:
+                    raise ValueError(f"meal_energy_shares names meal '{meal}', not one of {list(self.meals)}")
+                if not 0 <= lo <= hi <= 1:
+                    raise ValueError(f"meal_energy_shares[{meal}] must satisfy 0 <= min <= max <= 1")
+        return self
+
+    @property
+    def vitamin_d_mode(self) -> Literal["choose", "daily", "weekly"]:
+        """How the vitamin D supplement is set: chosen by the optimizer, prescribed daily, or weekly."""
+        if self.vitamin_d_supplement_ug is not None:
+            return "daily"
+        if self.vitamin_d_weekly_supplement_ug is not None:
+            return "weekly"
+        return "choose"
+
+    def energy_shares(self) -> dict[str, tuple[float, float]]:
+        """Meal energy share bands in effect (defaults for the four standard meals)."""
+        if self.meal_energy_shares is not None:
+            return dict(self.meal_energy_shares)
+        return {m: DEFAULT_MEAL_ENERGY_SHARES[m] for m in self.meals if m in DEFAULT_MEAL_ENERGY_SHARES}

@@ -1,0 +1,1 @@
+"""Views as files: exports (CSV, Excel, PDF, JSON), the text/HTML report and the shopping list."""

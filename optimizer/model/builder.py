@@ -1,0 +1,573 @@
+"""Build the PuLP model of a plan, and the map from every variable/constraint back to what it means.
+
+With ``model_realism.py`` (its variety and meal-structure rows) and ``master_model.py`` (the week master), the only
+optimizer modules besides ``solver.py`` that import PuLP. Input is a :class:`ModelSpec`
+(plain data prepared by ``planner.py``); output is a :class:`BuiltModel`: the ``pulp.LpProblem`` plus
+``items``/``doses``/``rows`` maps keyed by stable ASCII names (``x_d1_breakfast_12014``,
+``s_d1_VD3_1000``, ``min_magnesium_mg_d1``), so solver values read back by name.
+
+Formulation (see docs/optimizer.md):
+* item variables per day × meal × candidate food: integer household portions or continuous grams;
+* one continuous total per day and nutrient (``n_d1_magnesium_mg``) defined by an equality row, so every
+  target row has one or two nonzeros (aggregated rows, small models, readable duals);
+* the magnesium–vitamin D rule through an "extra magnesium" variable per day: one LP row per affine piece
+  for convex schedules, a lambda formulation with segment binaries for non-convex ones, a constant when
+  the dose is prescribed;
+* day-usage binaries only when variety rules need them; days ordered by energy when interchangeable.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gc
+import math
+from collections.abc import Iterator
+from itertools import compress
+from typing import Literal
+
+import numpy as np
+import pulp
+
+from optimizer.compile.spec import (  # noqa: F401 - re-exported: the model's data types live in model_spec
+    CONTINUOUS_USED_GRAMS,
+    MAX_PORTIONS_PER_ITEM,
+    BuiltModel,
+    DoseVar,
+    FoodData,
+    ItemVar,
+    ModelSpec,
+    Priority,
+    RowInfo,
+    SupplementData,
+    ascii_id,
+    map_items,
+    map_supplements,
+    slack_values,
+)
+from optimizer.model.realism import RealismRows, linear_expression
+from optimizer.domain.targets import Target
+
+Purpose = Literal["plan", "relax"]
+RELAX_WEIGHTS: dict[str, float] = {"normal": 1000.0, "low": 1.0}
+
+
+_aid = functools.lru_cache(maxsize=1 << 16, typed=True)(ascii_id)  # names repeat across builds: memoise the regex
+
+
+@contextlib.contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector during a burst of allocations that all stay alive (a model's
+    variables, expressions and rows; the planner's per-food data): collections then free nothing yet cost up
+    to a third of the time. Re-enabled on exit only if it was enabled on entry, so nesting and concurrent
+    use are safe (at worst a collection runs)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+class _Builder(RealismRows):
+    def __init__(self, spec: ModelSpec, purpose: Purpose, name: str) -> None:
+        self.spec = spec
+        self.purpose = purpose
+        self.prob = pulp.LpProblem(name, pulp.LpMinimize)
+        self.vars: dict[str, pulp.LpVariable] = {}
+        self.items: dict[str, ItemVar] = {}
+        self.doses: dict[str, DoseVar] = {}
+        self.rows: dict[str, RowInfo] = {}
+        self.slacks: dict[str, str] = {}
+        self.slack_terms: list[tuple[pulp.LpVariable, float]] = []
+        self.constraint_names: list[str] = []
+        self.is_mip = False
+        self.item_by_day_food: dict[tuple[int, str], list[tuple[pulp.LpVariable, float]]] = {}
+        self.day_grams: dict[tuple[int, str], pulp.LpAffineExpression] = {}
+
+    # -- primitives ---------------------------------------------------------------------------
+    def add_row(self, constraint: pulp.LpConstraint) -> None:
+        self.prob.addConstraint(constraint)
+        self.constraint_names.append(constraint.name)
+
+    def var(self, name: str, lo: float | None = 0.0, hi: float | None = None, integer: bool = False) -> pulp.LpVariable:
+        v = self.prob.add_variable(name, lo, hi, pulp.LpInteger if integer else pulp.LpContinuous)
+        self.vars[name] = v
+        if integer and not (lo is not None and hi is not None and lo == hi):
+            self.is_mip = True
+        return v
+
+    def energy_ref(self) -> float:
+        """Typical daily energy (kcal) for scaling slacks of energy-share rows."""
+        t = next((t for t in self.spec.targets if t.nutrient == "energy_kcal" and t.kind == "amount"), None)
+        return float((t.min or t.max or 2000.0) if t else 2000.0)
+
+    def row(self, name: str, pairs: list[tuple[pulp.LpVariable, float]], sense: str, rhs: float, info: RowInfo,
+            scale: float | None = None) -> None:
+        """Add ``sum(pairs) (>=|<=|==) rhs``; in relax mode non-mandatory rows get a slack weighted by
+        priority / ``scale`` (default: |rhs|, at least 1), so shortfalls count relative to the target."""
+        pairs = list(pairs)
+        if self.purpose == "relax" and info.priority != "mandatory" and sense != "==":
+            s = self.var(f"slack_{name}", 0.0, None)
+            pairs.append((s, 1.0 if sense == ">=" else -1.0))
+            self.slacks[s.name] = name
+            scale = max(abs(rhs) if scale is None else scale, 1.0)
+            self.slack_terms.append((s, RELAX_WEIGHTS[info.priority] / scale))
+        code = {">=": pulp.LpConstraintGE, "<=": pulp.LpConstraintLE, "==": pulp.LpConstraintEQ}[sense]
+        self.add_row(pulp.LpConstraint(linear_expression(pairs), code, name, rhs))
+        self.rows[name] = info
+
+    # -- building blocks ----------------------------------------------------------------------
+    def build(self) -> BuiltModel:
+        s = self.spec
+        self._items()
+        self._doses()
+        self._prescribed_dose()
+        totals = self._nutrient_totals()
+        self._targets(totals)
+        self._rule(totals)
+        self._meal_shares()
+        self._variety()
+        self._group_minimums()
+        self._meal_structure()
+        self._must_include()
+        self._symmetry(totals)
+        self._objective()
+        return BuiltModel(self.prob, s, self.items, self.doses, self.rows, self.slacks, self.is_mip, self.vars, self.constraint_names)
+
+    def _items(self) -> None:
+        s = self.spec
+        locked = {(d, m, f): g for d, m, f, g in s.locked}
+        household, bounds, items, by_day_food = s.household, s.food_bounds, self.items, self.item_by_day_food
+        no_bounds = (None, None)
+        per_food = []  # what is the same every day: grams per unit, the day's cap, variable-name tails per meal
+        cap_days: dict[str, float] = {}
+        for f, food in s.foods.items():
+            gpu = food.portion_grams if household else 1.0
+            hi_b = bounds.get(f, no_bounds)[1]
+            cap_day = min(s.max_food_grams_per_day, hi_b if hi_b is not None else math.inf)
+            if household:  # at most max_portions_per_item portions of one food a day, over all meals
+                cap_day = min(cap_day, s.portion_cap(f) * gpu)
+            cap_days[f] = cap_day
+            fid = _aid(f)
+            per_food.append((f, gpu, cap_day, [(m, f"_{_aid(m)}_{fid}") for m in s.meals_for[f]]))
+        for d in s.day_list():
+            prefix = f"x_d{d}"
+            for f, gpu, cap_day, meals in per_food:
+                for m, tail in meals:
+                    name = prefix + tail
+                    if locked and (d, m, f) in locked:
+                        units = locked[(d, m, f)] / gpu
+                        v = self.var(name, units, units, integer=False)
+                        items[name] = ItemVar(d, m, f, gpu, locked=True)
+                    else:
+                        cap = min(s.max_item_grams, cap_day)
+                        hi = min(float(s.portion_cap(f)), math.floor(cap / gpu + 1e-9)) if household else cap
+                        if hi <= 0:
+                            continue
+                        v = self.var(name, 0.0, hi, integer=household)
+                        items[name] = ItemVar(d, m, f, gpu)
+                    by_day_food.setdefault((d, f), []).append((v, gpu))
+        self.cap_days = cap_days
+        for (d, f), pairs in by_day_food.items():
+            lo_b = bounds.get(f, no_bounds)[0]
+            if len(pairs) > 1:
+                fixed = sum(self.vars[v.name].lowBound * g for v, g in pairs if items[v.name].locked)
+                g = self.var(f"g_d{d}_{ascii_id(f)}", 0.0, max(cap_days[f], fixed))
+                self.add_row(pulp.LpConstraint(linear_expression(pairs + [(g, -1.0)]), pulp.LpConstraintEQ, f"link_d{d}_{ascii_id(f)}", 0.0))
+                self.day_grams[(d, f)] = linear_expression([(g, 1.0)])
+            else:
+                self.day_grams[(d, f)] = linear_expression(pairs)
+            if lo_b:
+                self.row(f"foodmin_{ascii_id(f)}_d{d}", list(self.day_grams[(d, f)].items()), ">=", lo_b,
+                         RowInfo("food_min", "normal", "min", lo_b, target=f, day=d))
+
+    def _doses(self) -> None:
+        s = self.spec
+        locked = {(d, sid): u for d, sid, u in s.locked_supplements}
+        self.shared_regimen = not s.locked_supplements
+        self.daily_doses: dict[int, list[tuple[pulp.LpVariable, SupplementData]]] = {d: [] for d in s.day_list()}
+        self.weekly_doses: dict[int, list[tuple[pulp.LpVariable, SupplementData]]] = {}
+        for sid, sup in s.supplements.items():
+            if sup.schedule == "weekly":
+                if not s.weekly_products_allowed():
+                    continue
+                # one total for the plan, spread evenly: units / max(days, 7) count on every day (as verify.py)
+                name = f"w_{ascii_id(sid)}"
+                v = self.var(name, 0.0, float(sup.max_units * s.plan_weeks()), integer=True)
+                self.doses[name] = DoseVar(1, sid, weekly=True)
+                for d in s.day_list():
+                    self.weekly_doses.setdefault(d, []).append((v, sup))
+                continue
+            if s.vitamin_d_mode == "weekly" and sup.vitamin_d_ug > 0:
+                continue  # a weekly prescription is met by weekly products only
+            if self.shared_regimen:  # the same daily regimen every day: one variable per product
+                name = f"s_{ascii_id(sid)}"
+                if sid in s.fixed_doses:
+                    v = self.var(name, float(s.fixed_doses[sid]), float(s.fixed_doses[sid]))
+                else:
+                    v = self.var(name, 0.0, float(sup.max_units), integer=True)
+                self.doses[name] = DoseVar(0, sid)
+                for d in s.day_list():
+                    self.daily_doses[d].append((v, sup))
+                continue
+            for d in s.day_list():
+                name = f"s_d{d}_{ascii_id(sid)}"
+                if (d, sid) in locked:
+                    v = self.var(name, float(locked[(d, sid)]), float(locked[(d, sid)]))
+                    self.doses[name] = DoseVar(d, sid, locked=True)
+                else:
+                    v = self.var(name, 0.0, float(sup.max_units), integer=True)
+                    self.doses[name] = DoseVar(d, sid)
+                self.daily_doses[d].append((v, sup))
+
+    def _prescribed_dose(self) -> None:
+        """A prescribed vitamin D dose is met exactly by whole units of the allowed products."""
+        s = self.spec
+        if s.vitamin_d_mode == "daily":
+            for d in ([1] if self.shared_regimen else s.day_list()):
+                self.row(f"dose_d{d}", self.vitamin_d_dose_pairs(d), "==", float(s.dose_daily_ug or 0.0),
+                         RowInfo("dose", "mandatory", "eq", float(s.dose_daily_ug or 0.0), "vitamin_d_supplement_ug", "vitamin_d_ug", d))
+        elif s.vitamin_d_mode == "weekly":
+            rhs = float(s.dose_weekly_ug or 0.0) * max(s.plan_days, 7) / 7.0
+            pairs = [(v, sup.vitamin_d_ug) for v, sup in self.weekly_doses.get(1, []) if sup.vitamin_d_ug]
+            self.row("dose_plan", pairs, "==", rhs,
+                     RowInfo("dose", "mandatory", "eq", rhs, "vitamin_d_weekly_supplement_ug", "vitamin_d_ug", None, s.days))
+
+    def vitamin_d_dose_pairs(self, d: int) -> list[tuple[pulp.LpVariable, float]]:
+        """Supplemental vitamin D of day ``d`` (µg/day): daily units + weekly units / 7."""
+        pairs = [(v, sup.vitamin_d_ug) for v, sup in self.daily_doses[d] if sup.vitamin_d_ug]
+        spread = float(max(self.spec.plan_days, 7))
+        pairs += [(v, sup.vitamin_d_ug / spread) for v, sup in self.weekly_doses.get(d, []) if sup.vitamin_d_ug]
+        return pairs
+
+    def supplemental_magnesium_pairs(self, d: int, absorbed: bool) -> list[tuple[pulp.LpVariable, float]]:
+        """Supplemental magnesium of day ``d`` (mg): label elemental, or × absorption factor."""
+        out = []
+        for v, sup in self.daily_doses[d]:
+            if sup.magnesium_mg:
+                out.append((v, sup.magnesium_mg * (sup.absorption_factor if absorbed else 1.0)))
+        for v, sup in self.weekly_doses.get(d, []):
+            if sup.magnesium_mg:
+                out.append((v, sup.magnesium_mg / max(self.spec.plan_days, 7) * (sup.absorption_factor if absorbed else 1.0)))
+        return out
+
+    def _needed_nutrients(self) -> list[str]:
+        s = self.spec
+        needed: list[str] = []
+        for t in s.targets:
+            if t.applies_to == "total":
+                needed.append(t.nutrient)
+                if t.kind == "energy_percent":
+                    needed.append("energy_kcal")
+        if s.energy_shares or s.symmetric_days:
+            needed.append("energy_kcal")
+        if s.magnesium_key and (s.rule.calcium_magnesium_ratio_max or s.rule.calcium_magnesium_ratio_min):
+            needed += ["calcium_mg", "magnesium_mg"]
+        known = set().union(*(f.nutrients.keys() for f in s.foods.values())) if s.foods else set()
+        known |= {"vitamin_d_ug", "magnesium_mg"} if s.supplements else set()
+        return [n for n in dict.fromkeys(needed) if n in known]
+
+    def _nutrient_totals(self) -> dict[tuple[int, str], pulp.LpVariable]:
+        """One total per day and nutrient, defined by an equality row (foods + supplements)."""
+        s = self.spec
+        totals = {}
+        needed = self._needed_nutrients()
+        by_day: dict[int, list[tuple[str, pulp.LpAffineExpression]]] = {}
+        for (d, f), expr in self.day_grams.items():
+            by_day.setdefault(d, []).append((f, expr))
+        for d in s.day_list():
+            rows = self._food_nutrient_rows(by_day.get(d, []), needed)
+            for n in needed:
+                pairs = rows[n]
+                if n == "vitamin_d_ug":
+                    for v, c in self.vitamin_d_dose_pairs(d):
+                        pairs[v] = pairs.get(v, 0.0) + c
+                if n == "magnesium_mg":
+                    for v, c in self.supplemental_magnesium_pairs(d, absorbed=True):
+                        pairs[v] = pairs.get(v, 0.0) + c
+                t = self.var(f"n_d{d}_{_aid(n)}", None, None)
+                pairs[t] = pairs.get(t, 0.0) - 1.0
+                self.add_row(pulp.LpConstraint(pairs, pulp.LpConstraintEQ, f"def_{_aid(n)}_d{d}", 0.0))
+                totals[(d, n)] = t
+        self.totals = totals
+        return totals
+
+    def _food_nutrient_rows(self, day_foods: list[tuple[str, pulp.LpAffineExpression]], needed: list[str]
+                            ) -> dict[str, pulp.LpAffineExpression]:
+        """Per nutrient, the expression {grams variable: nutrient per unit} over one day's foods (foods' own
+        order; foods without the nutrient, or with 0, left out), computed column-wise with numpy: ``c * g / 100``."""
+        rows = {n: pulp.LpAffineExpression() for n in needed}
+        terms = [(self.spec.foods[f].nutrients, v, g) for f, expr in day_foods for v, g in expr.items()]
+        if not terms or not needed:
+            return rows
+        per_food, variables, grams = zip(*terms)
+        g_arr = np.array(grams, dtype=float)
+        for n in needed:
+            c = np.array([amounts.get(n) or 0.0 for amounts in per_food], dtype=float)
+            keep = c != 0.0
+            if keep.any():
+                coefs = (0.0 + c[keep] * g_arr[keep] / 100.0).tolist()
+                rows[n] = pulp.LpAffineExpression(zip(compress(variables, keep.tolist()), coefs))
+        return rows
+
+    def _period_groups(self, period: str) -> list[list[int]]:
+        days = list(self.spec.day_list())
+        return [days] if period == "weekly" else [[d] for d in days]
+
+    def _targets(self, totals: dict[tuple[int, str], pulp.LpVariable]) -> None:
+        s = self.spec
+        for t in s.targets:
+            if t.key == s.magnesium_key:
+                if t.max is not None:
+                    self._amount_rows(t, totals, only="max")
+                continue  # the min is the rule row
+            if t.applies_to == "supplements":
+                self._supplement_rows(t)
+            elif t.kind == "energy_percent":
+                self._energy_percent_rows(t, totals)
+            else:
+                self._amount_rows(t, totals)
+
+    def _amount_rows(self, t: Target, totals: dict, only: str | None = None) -> None:
+        for group in self._period_groups(t.period):
+            if (group[0], t.nutrient) not in totals:
+                continue
+            pairs = [(totals[(d, t.nutrient)], 1.0) for d in group]
+            tag = f"_d{group[0]}" if len(group) == 1 else "_plan"
+            day = group[0] if len(group) == 1 else None
+            if t.min is not None and only != "max":
+                rhs = t.min * len(group)
+                self.row(f"min_{ascii_id(t.key)}{tag}", pairs, ">=", rhs,
+                         RowInfo("target", "normal", "min", rhs, t.key, t.nutrient, day, len(group)))
+            if t.max is not None:
+                rhs = t.max * len(group)
+                prio: Priority = "mandatory" if t.is_upper_limit else "normal"
+                self.row(f"max_{ascii_id(t.key)}{tag}", pairs, "<=", rhs,
+                         RowInfo("target", prio, "max", rhs, t.key, t.nutrient, day, len(group)))
+
+    def _supplement_rows(self, t: Target) -> None:
+        """Supplements-only targets (the supplemental magnesium UL counts label elemental mg)."""
+        for group in self._period_groups(t.period):
+            pairs: list[tuple[pulp.LpVariable, float]] = []
+            for d in group:
+                if t.nutrient == "magnesium_mg":
+                    pairs += self.supplemental_magnesium_pairs(d, absorbed=False)
+                elif t.nutrient == "vitamin_d_ug":
+                    pairs += self.vitamin_d_dose_pairs(d)
+            merged: dict = {}
+            for v, c in pairs:
+                merged[v] = merged.get(v, 0.0) + c
+            tag = f"_d{group[0]}" if len(group) == 1 else "_plan"
+            day = group[0] if len(group) == 1 else None
+            if t.max is not None:
+                rhs = t.max * len(group)
+                prio: Priority = "mandatory" if t.is_upper_limit else "normal"
+                self.row(f"max_{ascii_id(t.key)}{tag}", list(merged.items()), "<=", rhs,
+                         RowInfo("target", prio, "max", rhs, t.key, t.nutrient, day, len(group)))
+            if t.min is not None:
+                rhs = t.min * len(group)
+                self.row(f"min_{ascii_id(t.key)}{tag}", list(merged.items()), ">=", rhs,
+                         RowInfo("target", "normal", "min", rhs, t.key, t.nutrient, day, len(group)))
+
+    def _energy_percent_rows(self, t: Target, totals: dict) -> None:
+        """kcal from the nutrient within [min %, max %] of energy: linear in the day totals."""
+        k = float(t.kcal_per_unit or 0.0)
+        for group in self._period_groups(t.period):
+            if (group[0], t.nutrient) not in totals or (group[0], "energy_kcal") not in totals:
+                continue
+            tag = f"_d{group[0]}" if len(group) == 1 else "_plan"
+            day = group[0] if len(group) == 1 else None
+            for bound, pct, sense in (("min", t.min, ">="), ("max", t.max, "<=")):
+                if pct is None:
+                    continue
+                pairs = [(totals[(d, t.nutrient)], k) for d in group] + [(totals[(d, "energy_kcal")], -pct / 100.0) for d in group]
+                prio: Priority = "mandatory" if (bound == "max" and t.is_upper_limit) else "normal"
+                self.row(f"{bound}_{ascii_id(t.key)}{tag}", pairs, sense, 0.0,
+                         RowInfo("energy_percent", prio, bound, pct, t.key, t.nutrient, day, len(group), unit_scale=k),
+                         scale=max(pct, 1.0) / 100.0 * self.energy_ref() * len(group))
+
+    def _rule(self, totals: dict) -> None:
+        """Total magnesium >= RDA + extra(d); extra via one variable per day; and the Ca:Mg ratio."""
+        s = self.spec
+        if not s.magnesium_key:
+            return
+        t = next(t for t in s.targets if t.key == s.magnesium_key)
+        rda = t.min or 0.0
+        extra: dict[int, tuple[list[tuple[pulp.LpVariable, float]], float]] = {}
+        fixed_dose = s.dose_daily_ug if s.vitamin_d_mode == "daily" else (
+            (s.dose_weekly_ug or 0.0) / 7.0 if s.vitamin_d_mode == "weekly" else None)
+        for d in s.day_list():
+            if fixed_dose is not None:
+                extra[d] = ([], s.rule.extra_magnesium_mg(fixed_dose))
+                continue
+            dose = self.vitamin_d_dose_pairs(d)
+            if not dose or all(abs(b) < 1e-12 for _, b in s.rule.segments()):
+                extra[d] = ([], s.rule.extra_magnesium_mg(0.0))
+                continue
+            if self.shared_regimen and d > 1:
+                extra[d] = extra[1]
+                continue
+            e = self.var(f"e_d{d}", 0.0, None)
+            if s.rule.is_convex:
+                for k, (a, b) in enumerate(s.rule.segments()):
+                    self.add_row(pulp.LpConstraint(linear_expression([(e, 1.0)] + [(v, -b * c) for v, c in dose]),
+                                                              pulp.LpConstraintGE, f"rule_piece{k}_d{d}", a))
+            else:
+                self._nonconvex_rule(d, e, dose)
+            extra[d] = ([(e, 1.0)], 0.0)
+        self.extra_terms = extra
+        for group in self._period_groups(t.period):
+            if (group[0], t.nutrient) not in totals:
+                continue
+            pairs = [(totals[(d, t.nutrient)], 1.0) for d in group]
+            const = 0.0
+            for d in group:
+                pairs += [(v, -c) for v, c in extra[d][0]]
+                const += extra[d][1]
+            rhs = rda * len(group) + const
+            tag = f"_d{group[0]}" if len(group) == 1 else "_plan"
+            day = group[0] if len(group) == 1 else None
+            self.row(f"min_{ascii_id(t.key)}{tag}", pairs, ">=", rhs,
+                     RowInfo("rule", "normal", "min", rhs, t.key, t.nutrient, day, len(group)))
+        for d in s.day_list():
+            if (d, "calcium_mg") not in totals or (d, "magnesium_mg") not in totals:
+                continue
+            ca, mg = totals[(d, "calcium_mg")], totals[(d, "magnesium_mg")]
+            r_max, r_min = s.rule.calcium_magnesium_ratio_max, s.rule.calcium_magnesium_ratio_min
+            if r_max:
+                self.row(f"ratio_max_d{d}", [(ca, 1.0), (mg, -r_max)], "<=", 0.0,
+                         RowInfo("ratio", "normal", "max", r_max, "calcium_magnesium_ratio", "calcium_mg", d), scale=r_max * max(rda, 100.0))
+            if r_min:
+                self.row(f"ratio_min_d{d}", [(ca, 1.0), (mg, -r_min)], ">=", 0.0,
+                         RowInfo("ratio", "normal", "min", r_min, "calcium_magnesium_ratio", "calcium_mg", d), scale=r_min * max(rda, 100.0))
+
+    def _nonconvex_rule(self, d: int, e: pulp.LpVariable, dose: list[tuple[pulp.LpVariable, float]]) -> None:
+        """extra >= f(dose) for a nondecreasing, non-convex piecewise-linear f (lambda + segment binaries)."""
+        s = self.spec
+        xs = [b.vitamin_d_ug for b in s.rule.breakpoints]
+        max_dose = sum(c * (v.upBound or 0.0) for v, c in dose)
+        if max_dose > xs[-1]:
+            xs.append(max_dose)
+        ys = [s.rule.extra_magnesium_mg(x) for x in xs]
+        lam = [self.var(f"lam_d{d}_{k}", 0.0, 1.0) for k in range(len(xs))]
+        seg = [self.var(f"seg_d{d}_{k}", 0.0, 1.0, integer=True) for k in range(len(xs) - 1)]
+        add = self.add_row
+        add(pulp.LpConstraint(linear_expression([(lv, 1.0) for lv in lam]), pulp.LpConstraintEQ, f"lam_sum_d{d}", 1.0))
+        add(pulp.LpConstraint(linear_expression([(z, 1.0) for z in seg]), pulp.LpConstraintEQ, f"seg_sum_d{d}", 1.0))
+        add(pulp.LpConstraint(linear_expression([(lv, x) for lv, x in zip(lam, xs)] + [(v, -c) for v, c in dose]),
+                              pulp.LpConstraintEQ, f"lam_dose_d{d}", 0.0))
+        add(pulp.LpConstraint(linear_expression([(e, 1.0)] + [(lv, -y) for lv, y in zip(lam, ys)]), pulp.LpConstraintGE, f"lam_extra_d{d}", 0.0))
+        for k, lv in enumerate(lam):
+            adj = [z for j, z in enumerate(seg) if j in (k - 1, k)]
+            add(pulp.LpConstraint(linear_expression([(lv, 1.0)] + [(z, -1.0) for z in adj]), pulp.LpConstraintLE, f"lam_adj_d{d}_{k}", 0.0))
+
+    def _meal_shares(self) -> None:
+        s = self.spec
+        if not s.energy_shares or not any((1, "energy_kcal") == k for k in self.totals):
+            return
+        for d in s.day_list():
+            energy_day = self.totals[(d, "energy_kcal")]
+            for m, (lo, hi) in s.energy_shares.items():
+                pairs = [(self.vars[n], it.grams_per_unit * s.foods[it.food_id].nutrients.get("energy_kcal", 0.0) / 100.0)
+                         for n, it in self.items.items() if it.day == d and it.meal == m]
+                for bound, share, sense in (("min", lo, ">="), ("max", hi, "<=")):
+                    if (bound == "min" and share <= 0) or (bound == "max" and share >= 1):
+                        continue
+                    self.row(f"share_{bound}_{ascii_id(m)}_d{d}", pairs + [(energy_day, -share)], sense, 0.0,
+                             RowInfo("meal_share", "low", bound, share, m, "energy_kcal", d), scale=share * self.energy_ref())
+
+    def _objective(self) -> None:
+        s, w = self.spec, self.spec.weights
+        if self.purpose == "relax":
+            self.prob.setObjective(linear_expression(self.slack_terms))
+            return
+        terms: dict[pulp.LpVariable, float] = {}
+
+        def add(v: pulp.LpVariable, c: float) -> None:
+            if c:
+                terms[v] = terms.get(v, 0.0) + c
+
+        for name, it in self.items.items():
+            v, food = self.vars[name], s.foods[it.food_id]
+            grams = it.grams_per_unit
+            if w.get("cost") and food.price_per_100g is not None:
+                add(v, w["cost"] * food.price_per_100g * grams / 100.0)
+            if w.get("portions"):
+                add(v, w["portions"] * (1.0 if s.household else grams / 100.0))
+            if w.get("preferences"):
+                unit = 1.0 if s.household else grams / 100.0
+                if it.food_id in s.liked:
+                    add(v, -0.5 * w["preferences"] * unit)
+                if it.food_id in s.disliked:
+                    add(v, 2.0 * w["preferences"] * unit)
+        for name, dv in self.doses.items():
+            sup = s.supplements[dv.supplement_id]
+            # a daily regimen variable stands for every day; a weekly product's units serve the whole plan
+            taken = s.days if dv.day == 0 else (s.days / s.plan_days if dv.weekly else 1)
+            if w.get("supplements"):
+                add(self.vars[name], w["supplements"] * taken)
+            if w.get("cost") and sup.price_per_unit is not None:
+                add(self.vars[name], w["cost"] * sup.price_per_unit * taken)
+        if w.get("change"):
+            self._change_terms(add, w["change"])
+        for (d, f), u in getattr(self, "used", {}).items():
+            add(u, s.use_penalty.get(f, 0.0))
+        self.prob.setObjective(linear_expression(list(terms.items())))
+
+    def _change_terms(self, add, weight: float) -> None:
+        """L1 departure from the usual diet, per 100 g: |plan - usual| by day × food (or day × meal × food)."""
+        s = self.spec
+        day_usual: dict[tuple[int, str], float] = {}
+        meal_usual: dict[tuple[int, str, str], float] = {}
+        for f, grams, meal, day in s.usual:
+            for d in ([day] if day else list(s.day_list())):
+                if meal:
+                    meal_usual[(d, meal, f)] = meal_usual.get((d, meal, f), 0.0) + grams
+                else:
+                    day_usual[(d, f)] = day_usual.get((d, f), 0.0) + grams
+        meal_foods = {(d, f) for d, _, f in meal_usual}
+        for (d, f), expr in self.day_grams.items():
+            if (d, f) in meal_foods:
+                for name, it in self.items.items():
+                    if it.day == d and it.food_id == f:
+                        self._deviation(add, weight, [(self.vars[name], it.grams_per_unit)], meal_usual.get((d, it.meal, f), 0.0), f"{ascii_id(it.meal)}_{ascii_id(f)}_d{d}")
+            elif (d, f) in day_usual:
+                self._deviation(add, weight, list(expr.items()), day_usual[(d, f)], f"{ascii_id(f)}_d{d}")
+            else:
+                for v, c in expr.items():
+                    add(v, weight * c / 100.0)
+
+    def _deviation(self, add, weight: float, pairs: list, usual_grams: float, tag: str) -> None:
+        over, under = self.var(f"dev_over_{tag}", 0.0), self.var(f"dev_under_{tag}", 0.0)
+        self.add_row(pulp.LpConstraint(linear_expression(pairs + [(over, -1.0), (under, 1.0)]), pulp.LpConstraintEQ, f"dev_{tag}", usual_grams))
+        add(over, weight / 100.0)
+        add(under, weight / 100.0)
+
+
+def build_model(spec: ModelSpec, purpose: Purpose = "plan", name: str = "cofactor_plan") -> BuiltModel:
+    """Build the plan model. ``purpose="relax"`` adds weighted slacks to every normal/low-priority row and
+    minimises them (normal rows weigh 1000× low rows, each slack scaled by its row's right-hand side)."""
+    with paused_gc():
+        return _Builder(spec, purpose, name).build()
+
+
+def relax_integrality(built: BuiltModel) -> None:
+    """Make every integer variable continuous (the LP relaxation), in place."""
+    # the builder made every variable of the problem: no need for problem.variables() to re-walk every row
+    for v in (built.variables.values() if built.variables else built.problem.variables()):
+        v.cat = pulp.LpContinuous
+    built.is_mip = False
+
+
+def cap_objective(built: BuiltModel, upper: float) -> None:
+    """Add the row ``objective <= upper`` (objective units), in place: the solve becomes a search for a solution at
+    least that good (infeasible = none exists). (A row ``objective >= a known bound`` was tried too: it slowed HiGHS
+    3-5x on the plan models, as objective-parallel rows make the LP degenerate.)"""
+    objective = built.problem.objective
+    if objective is None:
+        return
+    expr = pulp.LpAffineExpression(list(objective.items()))
+    constant = float(objective.constant or 0.0)
+    built.problem.addConstraint(pulp.LpConstraint(expr, pulp.LpConstraintLE, "objective_cutoff", upper - constant))

@@ -1,0 +1,1 @@
+"""The Plan result model, totals, independent verification and explanations."""

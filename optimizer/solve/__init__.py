@@ -1,0 +1,1 @@
+"""The solver layer: options, the termination vocabulary, results and the HiGHS/CBC adapter (imports PuLP)."""

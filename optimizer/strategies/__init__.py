@@ -1,0 +1,1 @@
+"""Solution strategies: column generation over day menus and the pool heuristics."""
