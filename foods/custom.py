@@ -24,8 +24,10 @@ import re
 import numpy as np
 import pandas as pd
 
-from foods.csvtools import CsvSource, CsvTable, check_unique_ids, parse_bool, parse_number, read_csv_rows
-from foods.errors import FoodDataError
+from foods.csvtools import CsvRow, CsvSource, CsvTable, check_unique_ids, parse_bool, parse_number, read_csv_rows
+from foods.diet import FISH_GROUP, MEAT_GROUPS
+from foods.errors import FoodDataError, ProblemLog
+from foods.limits import MAX_PORTION_GRAMS, MAX_PRICE, nutrient_limit_problem
 
 IU_PER_UG_VITAMIN_D = 40.0
 """Vitamin D: 1 µg = 40 IU."""
@@ -140,55 +142,27 @@ def read_custom_foods_csv(source: CsvSource) -> pd.DataFrame:
     portion, NaN = unknown), and whichever of ``price_per_100g`` (NaN unknown), ``price_source``,
     ``portion_name``/``portion_grams`` (g), tags were given (a blank tag cell is ``None``: the
     diet-tag rules decide). A given price without ``price_source`` is attributed to the file.
-    All-or-nothing: the first problem raises one :class:`~foods.errors.FoodDataError` naming file,
-    row, column, reason and fix.
+    Values must lie within :mod:`foods.limits` (no nutrient above 100 g per 100 g, energy at most
+    910 kcal per 100 g, portions at most 10,000 g). All-or-nothing: every bad row is reported in one
+    :class:`~foods.errors.FoodDataError` naming file, row, column, reason and fix.
     """
-    table = read_csv_rows(source, FoodDataError, required=("food_id", "name"))
+    table = read_csv_rows(source, FoodDataError, required=("food_id", "name"), what="foods")
     registry = registry_units()
     nutrient_columns = _check_column_names(table, registry)
-    check_unique_ids(table, "food_id", FoodDataError, what="food id")
-    name = table.source
-
+    log = ProblemLog(FoodDataError, source=table.source)
+    with log.collecting():
+        check_unique_ids(table, "food_id", FoodDataError, what="food id")
     records: list[dict[str, object]] = []
     for record in table:
-        row = record.row
         values: dict[str, object] = {"food_id": record.get("food_id")}
-        if record.get("name") == "":
-            raise FoodDataError("the food name is blank.", source=name, row=row, column="name",
-                                fix="Give every food a name.")
-        for column in TEXT_COLUMNS:
-            if column in table.columns:
-                values[column] = record.get(column)
         for column in nutrient_columns:
-            key, factor = nutrient_column_target(column, registry)
-            amount = parse_number(record.get(column), error=FoodDataError, source=name, row=row, column=column,
-                                  what="an amount per 100 g")
-            values[key] = amount * factor
-        if "price_per_100g" in table.columns:
-            values["price_per_100g"] = parse_number(record.get("price_per_100g"), error=FoodDataError, source=name,
-                                                    row=row, column="price_per_100g", what="a price per 100 g")
-            if values["price_per_100g"] == values["price_per_100g"] and not record.get("price_source"):
-                values["price_source"] = f"custom foods file {name}"
-        if "portion_grams" in table.columns:
-            portion_name, grams_text = record.get("portion_name"), record.get("portion_grams")
-            if bool(portion_name) != bool(grams_text):
-                missing = "portion_grams" if portion_name else "portion_name"
-                raise FoodDataError(f"'{missing}' is blank while the other portion cell is filled.",
-                                    source=name, row=row, column=missing,
-                                    fix="Fill both portion_name and portion_grams, or neither.")
-            values["portion_grams"] = parse_number(grams_text, error=FoodDataError, source=name, row=row,
-                                                   column="portion_grams", positive=True, what="grams per portion")
-        for column in BOOL_COLUMNS:
-            if column in table.columns:
-                text = record.get(column)  # blank: not stated, the diet-tag rules decide
-                values[column] = None if text == "" else parse_bool(text, error=FoodDataError, source=name,
-                                                                      row=row, column=column)
-        if "meals" in values:
-            values["meals"] = _split_list(str(values["meals"]), MEALS, source=name, row=row, column="meals")
-        if "allergens" in values:
-            values["allergens"] = _split_list(str(values["allergens"]), ALLERGENS, source=name, row=row,
-                                              column="allergens")
+            with log.collecting():
+                key, amount = _nutrient_value(record, column, registry, table.source)
+                values[key] = amount
+        with log.collecting():
+            values.update(_food_details(record, table))
         records.append(values)
+    log.raise_if_any()
 
     frame = pd.DataFrame.from_records(records, columns=_output_columns(table, nutrient_columns, registry))
     frame["food_id"] = frame["food_id"].astype(str)
@@ -203,6 +177,74 @@ def read_custom_foods_csv(source: CsvSource) -> pd.DataFrame:
         else:
             frame[column] = frame[column].astype(np.float64)
     return frame
+
+
+def _nutrient_value(record: CsvRow, column: str, registry: dict[str, str], name: str) -> tuple[str, float]:
+    """(catalogue key, amount per 100 g in the key's unit) of one nutrient cell; impossible amounts raise."""
+    key, factor = nutrient_column_target(column, registry)
+    written = parse_number(record.get(column), error=FoodDataError, source=name, row=record.row, column=column,
+                           what="an amount per 100 g")
+    amount = written * factor
+    problem = nutrient_limit_problem(key, amount, shown_unit=unit_suffix(column), shown_amount=written)
+    if problem:
+        raise FoodDataError(problem, source=name, row=record.row, column=column,
+                            fix="Check the number and the unit in the column name; amounts are per 100 g "
+                                "of edible portion.")
+    return key, amount
+
+
+def _food_details(record: CsvRow, table: CsvTable) -> dict[str, object]:
+    """Name, text, price, portion and tag cells of one row, validated (the first problem raises)."""
+    name, row = table.source, record.row
+    values: dict[str, object] = {}
+    if record.get("name") == "":
+        raise FoodDataError("the food name is blank.", source=name, row=row, column="name",
+                            fix="Give every food a name.")
+    for column in TEXT_COLUMNS:
+        if column in table.columns:
+            values[column] = record.get(column)
+    if "price_per_100g" in table.columns:
+        values["price_per_100g"] = parse_number(
+            record.get("price_per_100g"), error=FoodDataError, source=name, row=row, column="price_per_100g",
+            maximum=MAX_PRICE, limit=f"{MAX_PRICE:,.0f} per 100 g", what="a price per 100 g")
+        if values["price_per_100g"] == values["price_per_100g"] and not record.get("price_source"):
+            values["price_source"] = f"custom foods file {name}"
+    if "portion_grams" in table.columns:
+        portion_name, grams_text = record.get("portion_name"), record.get("portion_grams")
+        if bool(portion_name) != bool(grams_text):
+            missing = "portion_grams" if portion_name else "portion_name"
+            raise FoodDataError(f"'{missing}' is blank while the other portion cell is filled.",
+                                source=name, row=row, column=missing,
+                                fix="Fill both portion_name and portion_grams, or neither.")
+        values["portion_grams"] = parse_number(
+            grams_text, error=FoodDataError, source=name, row=row, column="portion_grams", positive=True,
+            maximum=MAX_PORTION_GRAMS, limit=f"{MAX_PORTION_GRAMS:,.0f} g per portion", what="grams per portion")
+    for column in BOOL_COLUMNS:
+        if column in table.columns:
+            text = record.get(column)  # blank: not stated, the diet-tag rules decide
+            values[column] = None if text == "" else parse_bool(text, error=FoodDataError, source=name,
+                                                                  row=row, column=column)
+    _check_tags_against_group(values, name, row)
+    if "meals" in values:
+        values["meals"] = _split_list(str(values["meals"]), MEALS, source=name, row=row, column="meals")
+    if "allergens" in values:
+        values["allergens"] = _split_list(str(values["allergens"]), ALLERGENS, source=name, row=row,
+                                          column="allergens")
+    return values
+
+
+def _check_tags_against_group(values: dict[str, object], name: str, row: int) -> None:
+    """Refuse a diet tag that the food's own group contradicts (``vegan=true`` on Beef Products)."""
+    group = str(values.get("group", ""))
+    flesh = {"vegan": MEAT_GROUPS | {FISH_GROUP}, "vegetarian": MEAT_GROUPS | {FISH_GROUP},
+             "pescatarian": MEAT_GROUPS}
+    for column, groups in flesh.items():
+        if values.get(column) is True and group in groups:
+            raise FoodDataError(
+                f"{column}=true contradicts the food's group '{group}' (meat, poultry or fish).",
+                source=name, row=row, column=column,
+                fix=f"Set {column} to false (or leave it blank), or correct the group.",
+            )
 
 
 def _output_columns(table: CsvTable, nutrient_columns: list[str], registry: dict[str, str]) -> list[str]:

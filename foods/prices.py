@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 
 from foods.csvtools import CsvRow, CsvSource, parse_number, read_csv_rows
-from foods.errors import PriceListError
+from foods.errors import PriceListError, ProblemLog
+from foods.limits import MAX_PRICE, MAX_PRICED_GRAMS, MIN_PRICED_GRAMS, date_problem
 
 GRAMS_PER_UNIT = {"g": 1.0, "kg": 1000.0, "lb": 453.59237, "oz": 28.349523125}
 """Mass units a price list may use, in grams (avoirdupois pound and ounce)."""
@@ -35,7 +36,8 @@ COLUMNS = ("food_id", "price", "quantity", "unit", "grams", "currency", "date", 
 """Columns of :attr:`PriceList.frame` (one row per food)."""
 
 SHIPPED_FILE = "prices_bls_2026-04.csv"
-_DATE = re.compile(r"^\d{4}-\d{2}(-\d{2})?$")
+INPUT_COLUMNS = ("food_id", "price", "quantity", "unit", "grams", "currency", "date", "source", "item", "notes")
+"""The columns a price-list file may have (``price_per_100g`` is computed, never read)."""
 _CURRENCY = re.compile(r"^[A-Z]{3}$")
 
 
@@ -107,12 +109,14 @@ def _known_food_ids(foods: object) -> Container[str]:
 def _price_row(record: CsvRow, source: str, columns: tuple[str, ...]) -> dict[str, object]:
     row = record.row
 
-    def number(column: str, what: str, blank: float | None) -> float:
+    def number(column: str, what: str, blank: float | None, **bounds: object) -> float:
         return parse_number(record.get(column), error=PriceListError, source=source, row=row, column=column,
-                            positive=True, blank=blank, what=what)
+                            positive=True, blank=blank, what=what, **bounds)  # type: ignore[arg-type]
 
-    price = number("price", "a price", None)
-    grams = number("grams", "grams", math.nan) if "grams" in columns else math.nan
+    price = number("price", "a price", None, maximum=MAX_PRICE, limit=f"{MAX_PRICE:,.0f} (in the list's currency)")
+    grams_limits = {"minimum": MIN_PRICED_GRAMS, "maximum": MAX_PRICED_GRAMS,
+                    "limit": f"{MIN_PRICED_GRAMS:g} g to {MAX_PRICED_GRAMS:,.0f} g per priced quantity"}
+    grams = number("grams", "grams", math.nan, **grams_limits) if "grams" in columns else math.nan
     quantity_text, unit_text = record.get("quantity"), record.get("unit")
     if quantity_text or unit_text or math.isnan(grams):
         if math.isnan(grams) and not (quantity_text or unit_text):
@@ -128,6 +132,11 @@ def _price_row(record: CsvRow, source: str, columns: tuple[str, ...]) -> dict[st
                 fix=f"Use one of {', '.join(GRAMS_PER_UNIT)}, or give the weight in a grams column.",
             )
         from_unit = quantity * GRAMS_PER_UNIT[unit]
+        if not MIN_PRICED_GRAMS <= from_unit <= MAX_PRICED_GRAMS:
+            raise PriceListError(
+                f"{quantity:g} {unit} is {from_unit:g} g; a price must buy {grams_limits['limit']}.",
+                source=source, row=row, column="quantity", fix="Check the quantity and its unit.",
+            )
         if math.isnan(grams):
             grams = from_unit
         elif abs(grams - from_unit) > GRAMS_AGREEMENT * from_unit:
@@ -143,9 +152,16 @@ def _price_row(record: CsvRow, source: str, columns: tuple[str, ...]) -> dict[st
         raise PriceListError(f"'{record.get('currency')}' is not a currency code.", source=source, row=row,
                              column="currency", fix="Use a three-letter ISO code such as USD or EUR.")
     date = record.get("date")
-    if date and not _DATE.match(date):
-        raise PriceListError(f"'{date}' is not a date.", source=source, row=row, column="date",
-                             fix="Write the date as YYYY-MM or YYYY-MM-DD (e.g. 2026-04).")
+    problem = date_problem(date) if date else None
+    if problem:
+        raise PriceListError(problem, source=source, row=row, column="date",
+                             fix="Write a real date as YYYY-MM or YYYY-MM-DD (e.g. 2026-04 or 2026-04-30).")
+    if price / grams * 100.0 > MAX_PRICE:
+        raise PriceListError(
+            f"{price:g} for {grams:g} g is {price / grams * 100.0:g} per 100 g, above the limit of "
+            f"{MAX_PRICE:,.0f} per 100 g.", source=source, row=row, column="price",
+            fix="Check the price and the quantity it buys.",
+        )
     return {
         "food_id": record.get("food_id"), "price": price, "quantity": quantity, "unit": unit, "grams": grams,
         "currency": currency, "date": date, "source": record.get("source") or f"price list {source}",
@@ -155,36 +171,28 @@ def _price_row(record: CsvRow, source: str, columns: tuple[str, ...]) -> dict[st
 
 def read_price_list(source: CsvSource, foods: object | None = None) -> PriceList:
     """Read and validate one price-list CSV; see :func:`load_price_list`."""
-    table = read_csv_rows(source, PriceListError, required=("food_id", "price"))
+    table = read_csv_rows(source, PriceListError, required=("food_id", "price"), what="prices")
     name = table.source
+    log = ProblemLog(PriceListError, source=name)
+    for column in table.columns:
+        if column not in INPUT_COLUMNS:
+            log.add("unknown column.", row=1, column=column,
+                    fix=f"Rename or remove it; price lists use: {', '.join(INPUT_COLUMNS)}."
+                        + (" price_per_100g is computed from price and grams." if column == "price_per_100g" else ""))
     if "grams" not in table.columns:
         for column in ("quantity", "unit"):
             if column not in table.columns:
-                raise PriceListError(
-                    f"missing column '{column}' (and there is no grams column).", source=name, row=1, column=column,
-                    fix="Add quantity and unit columns (e.g. 1, lb) or a grams column.",
-                )
+                log.add(f"missing column '{column}' (and there is no grams column).", row=1, column=column,
+                        fix="Add quantity and unit columns (e.g. 1, lb) or a grams column.")
+    log.raise_if_any()
     known = _known_food_ids(foods) if foods is not None else None
     first_row: dict[str, int] = {}
     rows = []
     for record in table:
-        food_id = record.get("food_id")
-        if not food_id:
-            raise PriceListError("the food id is blank.", source=name, row=record.row, column="food_id",
-                                 fix="Give the food id of every priced food (see FoodTable.search).")
-        if food_id in first_row:
-            raise PriceListError(
-                f"duplicate food id '{food_id}' within one list (already priced in row {first_row[food_id]}).",
-                source=name, row=record.row, column="food_id",
-                fix="Keep one price per food in a list; put other prices in a separate list (the last loaded wins).",
-            )
-        first_row[food_id] = record.row
-        if known is not None and food_id not in known:
-            raise PriceListError(
-                f"unknown food id '{food_id}': no such food in the catalogue.", source=name, row=record.row,
-                column="food_id", fix="Look the id up with FoodTable.search(...) (SR ids have 5 digits, e.g. 01077).",
-            )
-        rows.append(_price_row(record, name, table.columns))
+        with log.collecting():
+            _check_food_id(record, name, first_row, known)
+            rows.append(_price_row(record, name, table.columns))
+    log.raise_if_any()
     frame = pd.DataFrame.from_records(rows, columns=list(COLUMNS))
     currencies = sorted(set(frame["currency"]))
     if len(currencies) > 1:
@@ -201,13 +209,34 @@ def read_price_list(source: CsvSource, foods: object | None = None) -> PriceList
     return PriceList(frame, name)
 
 
+def _check_food_id(record: CsvRow, name: str, first_row: dict[str, int], known: Container[str] | None) -> None:
+    """Raise for a blank, repeated or (with ``known``) unknown food id; remember the id's row."""
+    food_id = record.get("food_id")
+    if not food_id:
+        raise PriceListError("the food id is blank.", source=name, row=record.row, column="food_id",
+                             fix="Give the food id of every priced food (see FoodTable.search).")
+    if food_id in first_row:
+        raise PriceListError(
+            f"duplicate food id '{food_id}' within one list (already priced in row {first_row[food_id]}).",
+            source=name, row=record.row, column="food_id",
+            fix="Keep one price per food in a list; put other prices in a separate list (the last loaded wins).",
+        )
+    first_row[food_id] = record.row
+    if known is not None and food_id not in known:
+        raise PriceListError(
+            f"unknown food id '{food_id}': no such food in the catalogue.", source=name, row=record.row,
+            column="food_id", fix="Look the id up with FoodTable.search(...) (SR ids have 5 digits, e.g. 01077).",
+        )
+
+
 def load_price_list(path: CsvSource, foods: object | None = None) -> PriceList:
     """Load a price-list CSV and convert every row to ``price_per_100g``.
 
     Columns: ``food_id``, ``price`` (required); ``quantity`` + ``unit`` (g, kg, lb, oz) and/or ``grams``;
-    optional ``currency`` (3-letter code, default USD, one per list), ``date`` (YYYY-MM[-DD]), ``source``,
-    ``item``, ``notes``. With ``foods`` (a FoodTable or a collection of ids), every food id must exist.
-    Raises :class:`PriceListError`.
+    optional ``currency`` (3-letter code, default USD, one per list), ``date`` (YYYY-MM[-DD], a real date
+    1900–2100), ``source``, ``item``, ``notes``; no other columns. With ``foods`` (a FoodTable or a collection
+    of ids), every food id must exist. A price is at most 1,000,000 (in its currency, also per 100 g) and buys
+    0.1 g to 1,000 kg (:mod:`foods.limits`). Raises one :class:`PriceListError` listing every bad row.
     """
     return read_price_list(path, foods)
 

@@ -20,7 +20,9 @@ import numpy as np
 import pandas as pd
 
 from foods.csvtools import CsvRow, CsvSource, check_unique_ids, parse_number, read_csv_rows
-from foods.errors import SupplementDataError
+from foods.errors import ProblemLog, SupplementDataError
+from foods.limits import (MAX_MAGNESIUM_MG_PER_UNIT, MAX_PRICE, MAX_UNITS_PER_DAY, MAX_UNITS_PER_PACK,
+                          MAX_VITAMIN_D_IU_PER_UNIT)
 
 IU_PER_UG_VITAMIN_D = 40.0
 """Vitamin D: 1 µg = 40 IU."""
@@ -124,8 +126,9 @@ def _amount(record: CsvRow, column: str, source: str, **options: object) -> floa
                         column=column, **options)  # type: ignore[arg-type]
 
 
-def _integer(record: CsvRow, column: str, source: str, *, blank: float) -> float:
-    value = _amount(record, column, source, blank=blank, positive=True, what="a whole number of units")
+def _integer(record: CsvRow, column: str, source: str, *, blank: float, maximum: int, limit: str) -> float:
+    value = _amount(record, column, source, blank=blank, positive=True, what="a whole number of units",
+                    maximum=maximum, limit=limit)
     if not math.isnan(value) and value != int(value):
         raise SupplementDataError(f"{value:g} is not a whole number of units.", source=source, row=record.row,
                                   column=column, fix="Enter a whole number such as 1, 2 or 60.")
@@ -138,8 +141,11 @@ def _product(record: CsvRow, source: str, columns: tuple[str, ...]) -> dict[str,
     if not name:
         raise SupplementDataError("the product name is blank.", source=source, row=row, column="name",
                                   fix="Give every product a name.")
-    ug = _amount(record, "vitamin_d_ug_per_unit", source, blank=math.nan, what="µg of vitamin D per unit")
-    iu = _amount(record, "vitamin_d_iu_per_unit", source, blank=math.nan, what="IU of vitamin D per unit")
+    max_ug = MAX_VITAMIN_D_IU_PER_UNIT / IU_PER_UG_VITAMIN_D
+    ug = _amount(record, "vitamin_d_ug_per_unit", source, blank=math.nan, what="µg of vitamin D per unit",
+                 maximum=max_ug, limit=f"{max_ug:,.0f} µg ({MAX_VITAMIN_D_IU_PER_UNIT:,.0f} IU) per unit")
+    iu = _amount(record, "vitamin_d_iu_per_unit", source, blank=math.nan, what="IU of vitamin D per unit",
+                 maximum=MAX_VITAMIN_D_IU_PER_UNIT, limit=f"{MAX_VITAMIN_D_IU_PER_UNIT:,.0f} IU per unit")
     if not math.isnan(ug) and not math.isnan(iu):
         if abs(ug * IU_PER_UG_VITAMIN_D - iu) > _iu_tolerance(iu):
             raise SupplementDataError(
@@ -153,7 +159,8 @@ def _product(record: CsvRow, source: str, columns: tuple[str, ...]) -> dict[str,
         iu = ug * IU_PER_UG_VITAMIN_D
     else:
         ug = iu = 0.0
-    magnesium = _amount(record, "magnesium_mg_per_unit", source, blank=0.0, what="mg of elemental magnesium per unit")
+    magnesium = _amount(record, "magnesium_mg_per_unit", source, blank=0.0, what="mg of elemental magnesium per unit",
+                        maximum=MAX_MAGNESIUM_MG_PER_UNIT, limit=f"{MAX_MAGNESIUM_MG_PER_UNIT:,.0f} mg per unit")
     if ug == 0 and magnesium == 0:
         raise SupplementDataError(
             "the product contains neither vitamin D nor magnesium.", source=source, row=row,
@@ -192,9 +199,12 @@ def _product(record: CsvRow, source: str, columns: tuple[str, ...]) -> dict[str,
         "vitamin_d_iu_per_unit": iu,
         "magnesium_mg_per_unit": magnesium,
         "schedule": schedule,
-        "max_units_per_day": _integer(record, "max_units_per_day", source, blank=1.0),
-        "units_per_pack": _integer(record, "units_per_pack", source, blank=math.nan),
-        "price_per_unit": _amount(record, "price_per_unit", source, blank=math.nan, what="a price per unit"),
+        "max_units_per_day": _integer(record, "max_units_per_day", source, blank=1.0, maximum=MAX_UNITS_PER_DAY,
+                                      limit=f"{MAX_UNITS_PER_DAY} units a day"),
+        "units_per_pack": _integer(record, "units_per_pack", source, blank=math.nan, maximum=MAX_UNITS_PER_PACK,
+                                   limit=f"{MAX_UNITS_PER_PACK:,} units per pack"),
+        "price_per_unit": _amount(record, "price_per_unit", source, blank=math.nan, what="a price per unit",
+                                  maximum=MAX_PRICE, limit=f"{MAX_PRICE:,.0f} per unit"),
         "absorption_factor": absorption,
         "source": record.get("source") or f"user file {source}",
         "notes": record.get("notes"),
@@ -206,31 +216,38 @@ def read_supplements_csv(source: CsvSource) -> SupplementCatalogue:
 
     Required columns: ``supplement_id``, ``name``, ``schedule`` and at least one of
     ``vitamin_d_ug_per_unit``, ``vitamin_d_iu_per_unit``, ``magnesium_mg_per_unit``. Giving only IU
-    or only µg is fine; the other is filled (1 µg = 40 IU). Raises :class:`SupplementDataError`.
+    or only µg is fine; the other is filled (1 µg = 40 IU). Per unit: vitamin D at most 500,000 IU
+    (12,500 µg), magnesium at most 1,000 mg, ``max_units_per_day`` at most 20 (:mod:`foods.limits`).
+    Raises one :class:`SupplementDataError` listing every bad row.
     """
-    table = read_csv_rows(source, SupplementDataError, required=("supplement_id", "name", "schedule"))
+    table = read_csv_rows(source, SupplementDataError, required=("supplement_id", "name", "schedule"),
+                          what="products")
+    log = ProblemLog(SupplementDataError, source=table.source)
     for column in table.columns:
         if column not in KNOWN_COLUMNS:
             unit = amount_column_unit(column)
             if unit is not None:
                 vitamin_d = column.startswith("vitamin_d_")
-                raise SupplementDataError(
-                    f"unknown unit '{unit}' in an amount column.", source=table.source, row=1, column=column,
+                log.add(
+                    f"unknown unit '{unit}' in an amount column.", row=1, column=column,
                     fix=("Give vitamin D per unit in µg or IU: vitamin_d_ug_per_unit or vitamin_d_iu_per_unit "
                          "(1 µg = 40 IU; mcg is µg)." if vitamin_d else
                          "Give elemental magnesium per unit in mg: magnesium_mg_per_unit (1 g = 1000 mg)."),
                 )
-            raise SupplementDataError(
-                "unknown column.", source=table.source, row=1, column=column,
-                fix=f"Rename or remove it; supplement files use: {', '.join(KNOWN_COLUMNS)}.",
-            )
+                continue
+            log.add("unknown column.", row=1, column=column,
+                    fix=f"Rename or remove it; supplement files use: {', '.join(KNOWN_COLUMNS)}.")
     if not any(column in table.columns for column in AMOUNT_COLUMNS):
-        raise SupplementDataError(
-            "missing column: no amount column.", source=table.source, row=1, column="magnesium_mg_per_unit",
-            fix="Add vitamin_d_ug_per_unit or vitamin_d_iu_per_unit and/or magnesium_mg_per_unit.",
-        )
-    check_unique_ids(table, "supplement_id", SupplementDataError, what="supplement id")
-    products = [_product(record, table.source, table.columns) for record in table]
+        log.add("missing column: no amount column.", row=1, column="magnesium_mg_per_unit",
+                fix="Add vitamin_d_ug_per_unit or vitamin_d_iu_per_unit and/or magnesium_mg_per_unit.")
+    log.raise_if_any()
+    with log.collecting():
+        check_unique_ids(table, "supplement_id", SupplementDataError, what="supplement id")
+    products = []
+    for record in table:
+        with log.collecting():
+            products.append(_product(record, table.source, table.columns))
+    log.raise_if_any()
     frame = pd.DataFrame.from_records(products, columns=["supplement_id", *COLUMNS])
     frame = frame.set_index("supplement_id")
     frame.index = frame.index.astype(str)
