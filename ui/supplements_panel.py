@@ -85,6 +85,16 @@ def render_products() -> tuple[str, ...] | None:
     return tuple(chosen)
 
 
+def convert_dose_to_unit(previous_unit: str) -> None:
+    """``on_change`` of the unit box: re-express the dose shown in the newly chosen unit (50 µg <-> 2,000 IU), so
+    switching the unit never changes the dose itself. ``previous_unit`` is the unit the box showed before."""
+    unit = st.session_state.get(DOSE_UNIT, "µg")
+    dose = st.session_state.get(DOSE)
+    if dose is None or unit == previous_unit:
+        return
+    st.session_state[DOSE] = float(dose) * IU_PER_UG_VITAMIN_D if unit == "IU" else float(dose) / IU_PER_UG_VITAMIN_D
+
+
 def render_vitamin_d() -> dict[str, Any]:
     """Vitamin D mode and dose. Returns request fields (µg)."""
     mode = st.radio("Vitamin D", list(MODES), index=state.index(MODE, MODES), format_func=MODES.get, key=MODE,
@@ -94,11 +104,15 @@ def render_vitamin_d() -> dict[str, Any]:
         return {}
     c1, c2 = st.columns([2, 1])
     unit = c2.selectbox("Unit", ["µg", "IU"], index=state.index(DOSE_UNIT, ["µg", "IU"]), key=DOSE_UNIT,
-                        help="1 µg vitamin D = 40 IU.")
+                        on_change=convert_dose_to_unit, args=(state.value(DOSE_UNIT, "µg"),),
+                        help="1 µg vitamin D = 40 IU. Switching the unit converts the number shown; the dose "
+                             "stays the same.")
     default = 50.0 if mode == "daily" else 1250.0
     if unit == "IU":
         default *= IU_PER_UG_VITAMIN_D
     period = "per day" if mode == "daily" else "per week"
+    if DOSE not in st.session_state:
+        st.session_state[DOSE] = default  # so the first switch of unit converts the default shown
     dose = c1.number_input(f"Dose ({unit} {period})", min_value=0.0, step=5.0, value=state.value(DOSE, default),
                            key=DOSE,
                            help="Weekly doses (e.g. 50,000 IU once a week) count as dose/7 per day.")
