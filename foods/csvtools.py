@@ -13,9 +13,10 @@ import io
 import math
 import os
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO
 
 from foods.errors import DataError, ProblemLog
 from foods.limits import MAX_ID_CHARS, text_problem

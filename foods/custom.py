@@ -24,7 +24,15 @@ import re
 import numpy as np
 import pandas as pd
 
-from foods.csvtools import CsvRow, CsvSource, CsvTable, check_unique_ids, parse_bool, parse_number, read_csv_rows
+from foods.csvtools import (
+    CsvRow,
+    CsvSource,
+    CsvTable,
+    check_unique_ids,
+    parse_bool,
+    parse_number,
+    read_csv_rows,
+)
 from foods.diet import FISH_GROUP, MEAT_GROUPS
 from foods.errors import FoodDataError, ProblemLog
 from foods.limits import MAX_PORTION_GRAMS, MAX_PRICE, nutrient_limit_problem

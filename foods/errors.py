@@ -138,6 +138,10 @@ class ProblemLog:
         if len(self.problems) < MAX_REPORTED_PROBLEMS:
             self.problems.append(Problem(reason, source or self.source, row, column, fix))
 
+    def count_more(self, how_many: int) -> None:
+        """Count ``how_many`` further problems without listing them (when a loader lists only the first ones)."""
+        self.count += max(how_many, 0)
+
     def absorb(self, error: DataError) -> None:
         """Record every problem an already raised error carries (and its uncounted rest)."""
         room = MAX_REPORTED_PROBLEMS - len(self.problems)

@@ -23,14 +23,25 @@ key made from their FDC name and unit. A nutrient a food does not list stays unk
 from __future__ import annotations
 
 import io
+import math
 import re
 import zipfile
+import zlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
-from foods.errors import FoodDataError
+from foods.errors import MAX_REPORTED_PROBLEMS, FoodDataError, ProblemLog
+from foods.limits import (
+    MAX_FDC_ID_DIGITS,
+    MAX_PORTION_AMOUNT,
+    MAX_PORTION_GRAMS,
+    nutrient_limit_problem,
+    nutrient_maximum,
+)
 from foods.table import FoodTable
 
 IU_PER_UG_VITAMIN_D = 40.0
@@ -45,7 +56,10 @@ REQUIRED_COLUMNS: dict[str, tuple[str, ...]] = {
                          "gram_weight"),
     "measure_unit.csv": ("id", "name"),
     "food_category.csv": ("id", "description"),
+    "wweia_food_category.csv": ("wweia_food_category", "wweia_food_category_description"),
 }
+_EXTRA = "__cells_beyond_the_header__"
+_FIX = "Use an unchanged FoodData Central CSV file (plain numbers, dot as decimal mark)."
 FOOD_DATA_TYPES = ("sr_legacy_food", "foundation_food", "survey_fndds_food", "branded_food")
 """``data_type`` values that are foods; sample/acquisition records in Foundation downloads are skipped."""
 
@@ -102,21 +116,38 @@ class _Download:
         return f"{self.origin}/{self.members.get(name, name)}" if self.is_zip else self.members.get(name, name)
 
     def read(self, name: str, extra: tuple[str, ...] = ()) -> pd.DataFrame:
-        """The file's required (+ ``extra`` if present) columns as text; blank cells are ""."""
+        """The file's required (+ ``extra`` if present) columns as text; blank cells are "".
+
+        The frame keeps a RangeIndex, so position ``i`` is spreadsheet row ``i + 2``. Raises
+        :class:`FoodDataError` for a missing, empty, damaged or non-UTF-8 file, a missing column, a header
+        without rows, or rows with more cells than the header (every such row).
+        """
         label = self.label(name)
         if not self.has(name):
             raise FoodDataError(
                 f"file {name} is missing from the FoodData Central download.", source=str(self.origin),
                 fix=f"Point to the unzipped FDC CSV folder; it must contain {', '.join(FILES)}.",
             )
-        wanted = REQUIRED_COLUMNS[name]
+        damaged = "Download and extract FoodData Central again; the file is damaged."
         try:
             if self.is_zip:
                 with zipfile.ZipFile(self.origin) as archive:
-                    data: io.BytesIO | str = io.BytesIO(archive.read(self.members[name]))
+                    raw = archive.read(self.members[name])
             else:
-                data = self.members[name]
-            header = pd.read_csv(data, nrows=0, encoding="utf-8-sig").columns
+                raw = Path(self.members[name]).read_bytes()
+        except (OSError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError) as exc:
+            raise FoodDataError(f"cannot read the file ({type(exc).__name__}: {exc}).", source=label,
+                                fix=damaged) from exc
+        if not raw.strip():
+            raise FoodDataError("the file is empty (not even a header).", source=label, row=1, fix=damaged)
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise FoodDataError(f"the file is not UTF-8 text (byte {exc.start}).", source=label,
+                                fix="Use the CSV files as FoodData Central publishes them (UTF-8).") from exc
+        wanted = REQUIRED_COLUMNS[name]
+        try:
+            header = list(pd.read_csv(io.BytesIO(raw), nrows=0, encoding="utf-8-sig").columns)
             columns = [str(c).strip() for c in header]
             missing = [c for c in wanted if c not in columns]
             if missing:
@@ -124,23 +155,71 @@ class _Download:
                     f"required column(s) missing: {', '.join(missing)}.", source=label, row=1, column=missing[0],
                     fix=f"Use an unchanged FoodData Central CSV file; {name} needs {', '.join(wanted)}.",
                 )
-            if isinstance(data, io.BytesIO):
-                data.seek(0)
-            use = [c for c in (*wanted, *extra) if c in columns]
-            frame = pd.read_csv(data, dtype=str, keep_default_na=False, encoding="utf-8-sig",
-                                usecols=lambda c: str(c).strip() in use)
-        except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-            raise FoodDataError(f"cannot read the file ({exc}).", source=label,
-                                fix="Re-extract the FoodData Central download; the file may be damaged.") from exc
-        frame.columns = [str(c).strip() for c in frame.columns]
-        return frame.apply(lambda column: column.str.strip())
+            use = [c for c in dict.fromkeys((*wanted, *extra)) if c in columns]
+            frame = _read_cells(raw, columns, use)
+        except FoodDataError:
+            raise
+        except pd.errors.ParserError as exc:
+            line = re.search(r"line (\d+)", str(exc))
+            raise FoodDataError(f"not a readable CSV file ({str(exc).strip()}).", source=label,
+                                row=int(line.group(1)) if line else None, fix=damaged) from exc
+        except (pd.errors.EmptyDataError, ValueError) as exc:
+            raise FoodDataError(f"not a readable CSV file ({exc}).", source=label, fix=damaged) from exc
+        frame = frame.reset_index(drop=True)
+        beyond = frame.pop(_EXTRA) if _EXTRA in frame.columns else pd.Series("", index=frame.index)
+        beyond = beyond.fillna("").astype(str).str.strip() != ""
+        _refuse_rows(beyond, label, None, lambda p: f"the row has more cells than the header's {len(columns)}.",
+                     "Use an unchanged FoodData Central CSV file; a cell with a comma must be quoted.")
+        if frame.empty and name in ("food.csv", "nutrient.csv", "food_nutrient.csv"):
+            what = {"food.csv": "foods", "nutrient.csv": "nutrients", "food_nutrient.csv": "nutrient values"}[name]
+            raise FoodDataError(f"the file has a header but no {what}.", source=label, row=2, fix=damaged)
+        return frame.apply(lambda column: column.fillna("").astype(str).str.strip())
+
+
+def _read_cells(raw: bytes, columns: list[str], use: list[str]) -> pd.DataFrame:
+    """The ``use`` columns of a CSV (header skipped) as text, plus a column holding any cell beyond the header.
+
+    pandas' C reader rejects more names than cells when no row has an extra cell: then there is none, and
+    the file is read with the header's names only.
+    """
+    options = {"dtype": str, "keep_default_na": False, "encoding": "utf-8-sig", "header": None, "skiprows": 1,
+               "skip_blank_lines": False}
+    try:
+        return pd.read_csv(io.BytesIO(raw), names=[*columns, _EXTRA], usecols=[*use, _EXTRA], **options)
+    except pd.errors.ParserError as exc:
+        if not str(exc).startswith("Too many columns specified"):
+            raise
+    return pd.read_csv(io.BytesIO(raw), names=columns, usecols=use, **options)
+
+
+def _refuse_rows(bad: pd.Series, source: str, column: str | None, reason: Callable[[int], str], fix: str) -> None:
+    """Raise one FoodDataError naming every row where ``bad`` holds (listed up to the cap), if any."""
+    positions = np.flatnonzero(bad.to_numpy(dtype=bool))
+    if not len(positions):
+        return
+    log = ProblemLog(FoodDataError, source=source)
+    for position in positions[:MAX_REPORTED_PROBLEMS]:
+        log.add(reason(int(position)), row=int(bad.index[position]) + 2, column=column, fix=fix)
+    log.count_more(len(positions) - MAX_REPORTED_PROBLEMS)
+    log.raise_if_any()
 
 
 def _locate(folder: str | Path) -> _Download:
     origin = Path(folder)
-    if origin.is_file() and zipfile.is_zipfile(origin):
-        with zipfile.ZipFile(origin) as archive:
-            names = archive.namelist()
+    if origin.is_file():
+        names = None
+        if zipfile.is_zipfile(origin):
+            try:
+                with zipfile.ZipFile(origin) as archive:
+                    names = archive.namelist()
+            except (OSError, EOFError, zipfile.BadZipFile) as exc:
+                raise FoodDataError(f"not a valid zip file ({exc}).", source=str(origin),
+                                    fix="Download the FoodData Central zip again; this one is damaged.") from exc
+        if names is None:
+            raise FoodDataError(
+                "not a valid zip file: it is truncated, damaged, or not a zip archive.", source=str(origin),
+                fix="Download the FoodData Central CSV zip again, or give the folder where you unzipped it.",
+            )
         members = {}
         for member in sorted(names, key=lambda n: n.count("/")):
             base = member.rsplit("/", 1)[-1]
@@ -162,39 +241,48 @@ def _locate(folder: str | Path) -> _Download:
 
 
 def _numbers(frame: pd.DataFrame, column: str, source: str, *, positive: bool = False,
-             allow_blank: bool = True) -> pd.Series:
-    """Parse ``column`` to float; blank -> NaN; text or negative -> FoodDataError naming the row."""
+             allow_blank: bool = True, maximum: float = math.inf, limit: str = "") -> pd.Series:
+    """Parse ``column`` to float; blank -> NaN; text, infinite, negative (or not positive) or above
+    ``maximum`` -> one FoodDataError naming every such row."""
     text = frame[column]
     values = pd.to_numeric(text, errors="coerce").astype(np.float64)
-    bad = values.isna() & (text != "")
+    unreadable = values.isna() & (text != "")
     if not allow_blank:
-        bad |= text == ""
-    if bad.any():
-        position = int(np.flatnonzero(bad.to_numpy())[0])
-        raise FoodDataError(
-            f"'{text.iloc[position]}' is not a number." if text.iloc[position] else "the cell is blank.",
-            source=source, row=position + 2, column=column,
-            fix="Use an unchanged FoodData Central CSV file (plain numbers, dot as decimal mark).",
-        )
+        unreadable |= text == ""
+    _refuse_rows(unreadable, source, column,
+                 lambda p: f"'{text.iloc[p]}' is not a number." if text.iloc[p] else "the cell is blank.", _FIX)
+    _refuse_rows(pd.Series(np.isinf(values.to_numpy()), index=values.index), source, column,
+                 lambda p: f"'{text.iloc[p]}' is not a finite number.", _FIX)
     invalid = values <= 0 if positive else values < 0
-    if invalid.any():
-        position = int(np.flatnonzero(invalid.to_numpy())[0])
-        raise FoodDataError(
-            f"{values.iloc[position]:g} is {'not positive' if positive else 'negative'}.",
-            source=source, row=position + 2, column=column,
-            fix="Amounts cannot be negative; correct or delete the row.",
-        )
+    _refuse_rows(invalid, source, column,
+                 lambda p: f"{values.iloc[p]:g} is {'not positive' if positive else 'negative'}.",
+                 "Amounts cannot be negative; correct or delete the row.")
+    _refuse_rows(values > maximum, source, column,
+                 lambda p: f"{values.iloc[p]:g} is above the limit of {limit or f'{maximum:g}'}.",
+                 "Correct or delete the row; the value is impossible.")
     return values
 
 
+def _id_text(text: pd.Series) -> pd.Series:
+    """Canonical digits of whole-number ids ("012014.0" -> "12014"); NaN where the text is no whole number."""
+    match = text.str.extract(r"^\+?0*(\d*?)(\d)(?:\.0*)?$")
+    return (match[0].fillna("") + match[1].fillna("")).where(match[1].notna())
+
+
 def _ids(frame: pd.DataFrame, column: str, source: str) -> pd.Series:
-    """Integer-like id column as canonical strings ("12014.0" -> "12014"); blank or text -> error."""
-    values = _numbers(frame, column, source, allow_blank=False)
-    if (values != np.floor(values)).any():
-        position = int(np.flatnonzero((values != np.floor(values)).to_numpy())[0])
-        raise FoodDataError(f"'{frame[column].iloc[position]}' is not a whole-number id.", source=source,
-                            row=position + 2, column=column, fix="Use an unchanged FoodData Central CSV file.")
-    return values.astype(np.int64).astype(str)
+    """Whole-number id column as canonical text ("12014.0" and "012014" -> "12014"), never through a
+    fixed-size integer; blank, text or more than :data:`MAX_FDC_ID_DIGITS` digits -> FoodDataError."""
+    text = frame[column]
+    digits = _id_text(text)
+    _refuse_rows(digits.isna(), source, column,
+                 lambda p: (f"'{text.iloc[p]}' is not a number (ids are whole numbers)." if text.iloc[p]
+                            else "the id is blank."),
+                 "Use an unchanged FoodData Central CSV file; ids are whole numbers.")
+    _refuse_rows(digits.str.len() > MAX_FDC_ID_DIGITS, source, column,
+                 lambda p: f"id '{text.iloc[p]}' has {len(digits.iloc[p])} digits; FoodData Central ids have at "
+                           f"most {MAX_FDC_ID_DIGITS}.",
+                 "Use an unchanged FoodData Central CSV file.")
+    return digits.astype(str)
 
 
 def _slug(name: str) -> str:
@@ -242,12 +330,11 @@ def _groups(download: _Download, category_ids: pd.Series) -> pd.Series:
     source = download.label("food_category.csv")
     names = dict(zip(_ids(categories, "id", source), categories["description"]))
     if download.has("wweia_food_category.csv"):
-        wweia = pd.read_csv(download.members["wweia_food_category.csv"], dtype=str, keep_default_na=False)
-        if {"wweia_food_category", "wweia_food_category_description"} <= set(wweia.columns):
-            for code, text in zip(wweia["wweia_food_category"], wweia["wweia_food_category_description"]):
-                names.setdefault(code.strip(), text.strip())
-    canonical = pd.to_numeric(category_ids, errors="coerce")
-    keys = [f"{c:.0f}" if pd.notna(c) else "" for c in canonical]
+        wweia = download.read("wweia_food_category.csv")
+        codes = _ids(wweia, "wweia_food_category", download.label("wweia_food_category.csv"))
+        for code, text in zip(codes, wweia["wweia_food_category_description"]):
+            names.setdefault(code, text)
+    keys = _id_text(category_ids).fillna("")
     groups = [names.get(k, "") for k in keys]
     return pd.Series([GROUP_ALIASES.get(g, g) for g in groups], index=category_ids.index, dtype=str)
 
@@ -259,8 +346,10 @@ def _portions(download: _Download, food_ids: pd.Index) -> pd.DataFrame:
     source = download.label("food_portion.csv")
     raw = download.read("food_portion.csv")
     raw["food_id"] = _ids(raw, "fdc_id", source)
-    raw["amount_value"] = _numbers(raw, "amount", source)
-    raw["grams"] = _numbers(raw, "gram_weight", source)
+    raw["amount_value"] = _numbers(raw, "amount", source, maximum=MAX_PORTION_AMOUNT,
+                                   limit=f"{MAX_PORTION_AMOUNT:,.0f} measures per portion")
+    raw["grams"] = _numbers(raw, "gram_weight", source, maximum=MAX_PORTION_GRAMS,
+                            limit=f"{MAX_PORTION_GRAMS:,.0f} g per portion")
     raw["seq"] = _numbers(raw, "seq_num", source)
     raw["unit_id"] = _ids(raw, "measure_unit_id", source)
     units = download.read("measure_unit.csv")
@@ -349,6 +438,10 @@ def read_fdc_frames(folder: str | Path, *, data_types: tuple[str, ...] = FOOD_DA
     values = values[used & values["value"].notna() & values["nutrient_id"].isin(nutrients.index)]
     values = values.join(nutrients, on="nutrient_id")
     values["value"] = values["value"] * values["factor"]
+    _refuse_rows(values["value"] > values["key"].map(nutrient_maximum) * (1 + 1e-9), values_source, "amount",
+                 lambda p: f"nutrient {values['nutrient_id'].iloc[p]}: "
+                           + str(nutrient_limit_problem(values["key"].iloc[p], values["value"].iloc[p])),
+                 "Correct or delete the row; the amount is per 100 g of food.")
     values = values.sort_values(["food_id", "key", "priority"], kind="stable")
     values = values.drop_duplicates(["food_id", "key"], keep="first")
     table = values.pivot(index="food_id", columns="key", values="value")

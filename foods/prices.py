@@ -86,7 +86,7 @@ class PriceList:
         return pd.DataFrame({"price_per_100g": frame["price_per_100g"].astype(np.float64),
                              "price_source": price_source.astype(str)})
 
-    def combine(self, other: "PriceList") -> "PriceList":
+    def combine(self, other: PriceList) -> PriceList:
         """A new list with the foods of both; ``other`` (loaded later) wins per food."""
         if len(self) and len(other) and self.currency != other.currency:
             raise PriceListError(

@@ -19,10 +19,21 @@ from importlib import resources
 import numpy as np
 import pandas as pd
 
-from foods.csvtools import CsvRow, CsvSource, check_unique_ids, parse_number, read_csv_rows
+from foods.csvtools import (
+    CsvRow,
+    CsvSource,
+    check_unique_ids,
+    parse_number,
+    read_csv_rows,
+)
 from foods.errors import ProblemLog, SupplementDataError
-from foods.limits import (MAX_MAGNESIUM_MG_PER_UNIT, MAX_PRICE, MAX_UNITS_PER_DAY, MAX_UNITS_PER_PACK,
-                          MAX_VITAMIN_D_IU_PER_UNIT)
+from foods.limits import (
+    MAX_MAGNESIUM_MG_PER_UNIT,
+    MAX_PRICE,
+    MAX_UNITS_PER_DAY,
+    MAX_UNITS_PER_PACK,
+    MAX_VITAMIN_D_IU_PER_UNIT,
+)
 
 IU_PER_UG_VITAMIN_D = 40.0
 """Vitamin D: 1 µg = 40 IU."""
@@ -92,7 +103,7 @@ class SupplementCatalogue:
 
     __getitem__ = get
 
-    def combine(self, other: "SupplementCatalogue") -> "SupplementCatalogue":
+    def combine(self, other: SupplementCatalogue) -> SupplementCatalogue:
         """A new catalogue with the products of both; ``other`` wins on a shared id (kept in place)."""
         ours = self._frame.drop(index=[i for i in self._frame.index if i in other._frame.index])
         replaced = self._frame.index.intersection(other._frame.index)
