@@ -40,6 +40,7 @@ from optimizer.model.builder import (
 from optimizer.results.plan import AppliedTarget, Plan
 from optimizer.domain.request import PlanRequest
 from optimizer.solve.adapter import SolveOptions, SolveResult, solve
+from optimizer.solve.status import judged
 from optimizer.strategies.pools import compose_week, day_spec, improve_week, solve_in_two_stages
 from optimizer.strategies.columns import COLUMN_BUDGET_S, EXTRA_TYPE_BUDGET_S, MAX_DAY_TYPES, compose_by_columns, day_types
 from optimizer.strategies.columns import applicable as columns_apply
@@ -376,7 +377,7 @@ def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None
             # the week model only maps values back here: build it over the foods the menus use (menus alternate:
             # no energy ordering of the days)
             built = build_model(replace(spec.with_foods(list(week.food_ids)), symmetric_days=False))
-            gap, termination = _judged(week.objective, week.bound, request.relative_gap)
+            gap, termination = judged(week.objective, week.bound, request.relative_gap)
             result = SolveResult(termination=termination, has_solution=True, solver=options.solver, values=week.values,
                                  objective=week.objective, bound=week.bound, gap=gap,
                                  runtime_s=time.perf_counter() - start, is_mip=True,
@@ -413,7 +414,7 @@ def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None
             values, upper, lower, menu_notes = composed
             if lower is not None and (pool_note or spec.weekly_products_allowed()):  # menus over a pool (or without
                 lower = bound_over_all()  # weekly products) bound nothing: use a bound over every candidate
-            gap, termination = _judged(upper, lower, request.relative_gap)
+            gap, termination = judged(upper, lower, request.relative_gap)
             notes += menu_notes
             proven = termination == "optimal"
             result = SolveResult(termination=termination, has_solution=True,
@@ -438,7 +439,7 @@ def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None
         if result.has_solution and result.objective is not None:
             # a pool model's own bound bounds the pool only: the gap is measured against every candidate
             lower = bound_over_all()
-            gap, termination = _judged(result.objective, lower, request.relative_gap)
+            gap, termination = judged(result.objective, lower, request.relative_gap)
             result = replace(result, bound=lower, gap=gap, termination=termination)
     return finish_plan(request, table, catalogue, targets, full_spec, built, result, notes, start)
 
@@ -458,13 +459,6 @@ def valid_bound(spec: ModelSpec, options: SolveOptions) -> float | None:
     if result.termination != "optimal" or result.objective is None:
         return None
     return days * float(result.objective)
-
-
-def _judged(objective: float, bound: float | None, relative_gap: float) -> tuple[float | None, str]:
-    """(proven relative gap, termination) of a plan found without a single solver run: ``optimal`` only when the
-    bound proves it within ``relative_gap``, else ``time_limit`` (never called optimal without a proof)."""
-    gap = None if bound is None else max((objective - bound) / max(abs(objective), 1e-9), 0.0)
-    return gap, "optimal" if gap is not None and gap <= relative_gap else "time_limit"
 
 
 def _best_bound(*bounds: float | None) -> float | None:

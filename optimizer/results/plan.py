@@ -12,13 +12,13 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field
 
 from optimizer.domain.request import PlanRequest
+from optimizer.solve.status import Termination
 
 DISCLAIMER = (
     "Cofactor is decision support, not medical advice. Check plans with a qualified clinician, "
     "especially with kidney disease, pregnancy, or medicines that interact with magnesium or vitamin D."
 )
 
-Termination = Literal["optimal", "time_limit", "gap_limit", "infeasible", "unbounded", "error", "not_solved"]
 
 ITEM_COLUMNS = ["day", "meal", "food_id", "food", "portions", "portion_name", "grams", "cost"]
 SUPPLEMENT_COLUMNS = ["day", "supplement_id", "supplement", "units", "vitamin_d_ug", "magnesium_mg"]

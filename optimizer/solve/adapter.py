@@ -34,17 +34,14 @@ import time
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 import pulp
 
 from optimizer.domain.errors import RequestError, SolverError
+from optimizer.solve.status import WITH_INCUMBENT, Termination, highs_termination, relative_gap
 
-# Type-only import: importing the submodule optimizer.plan at run time would shadow the lazily exported
-# function ``optimizer.plan`` in the package namespace.
-if TYPE_CHECKING:
-    from optimizer.results.plan import Termination
 
 SOLVERS: tuple[str, ...] = ("highs", "cbc")
 NO_TIME_LIMIT_HARD_LIMIT_S = 600.0  # hard limit when neither time_limit_s nor hard_limit_s is given
@@ -112,6 +109,13 @@ class SolveResult:
     is_mip: bool = False
     message: str = ""
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "termination", Termination(self.termination))
+        if self.termination == Termination.OPTIMAL and not self.has_solution:  # never "optimal" without a solution
+            object.__setattr__(self, "termination", Termination.ERROR)
+            object.__setattr__(self, "message", (self.message + "; " if self.message else "")
+                               + "reported optimal without a solution")
+
     def __str__(self) -> str:
         def num(x: float | None) -> str:
             return "n/a" if x is None else f"{x:.6g}"
@@ -143,10 +147,10 @@ def solve(problem: pulp.LpProblem, options: SolveOptions | None = None) -> Solve
     is_mip = any(v.cat == pulp.LpInteger for v in variables)
     if not variables:
         constant = float(problem.objective.constant) if problem.objective is not None else 0.0
-        outcome = SolverOutcome("optimal", True, objective=constant, bound=constant, gap=0.0, message="empty model")
+        outcome = SolverOutcome(Termination.OPTIMAL, True, objective=constant, bound=constant, gap=0.0, message="empty model")
         if any(c.getLb() is not None and c.getLb() > 1e-9 or c.getUb() is not None and c.getUb() < -1e-9
                for c in _constraints_of(problem)):
-            outcome = SolverOutcome("infeasible", False, message="a constraint without variables is violated")
+            outcome = SolverOutcome(Termination.INFEASIBLE, False, message="a constraint without variables is violated")
     elif options.solver == "highs":
         outcome = _solve_highs(problem, variables, is_mip, options)
     else:
@@ -221,16 +225,6 @@ def _constraints_of(problem: pulp.LpProblem) -> list[Any]:
     if callable(constraints):
         return list(constraints())
     return list(constraints.values())
-
-
-def relative_gap(objective: float | None, bound: float | None) -> float | None:
-    """|objective - bound| / |objective| (HiGHS's definition); 0 when both are 0, None when unknown."""
-    if objective is None or bound is None or not math.isfinite(bound):
-        return None
-    diff = abs(objective - bound)
-    if diff <= 1e-12:
-        return 0.0
-    return diff / abs(objective) if abs(objective) > 1e-12 else _INF
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -511,19 +505,13 @@ def _shutdown_workers() -> None:
                 worker.kill()
 
 
-_HIGHS_STATUS: dict[str, Termination] = {
-    "kOptimal": "optimal", "kModelEmpty": "optimal", "kTimeLimit": "time_limit",
-    "kInfeasible": "infeasible", "kUnbounded": "unbounded",
-    "kIterationLimit": "not_solved", "kSolutionLimit": "not_solved", "kInterrupt": "not_solved",
-    "kHighsInterrupt": "not_solved", "kObjectiveBound": "not_solved", "kObjectiveTarget": "not_solved",
-}
 
 
 def _solve_highs(problem: pulp.LpProblem, variables: list[Any], is_mip: bool, options: SolveOptions) -> SolverOutcome:
     data = extract_arrays(problem, variables)
     broken = non_finite_entry(data, variables, problem)
     if broken:  # HiGHS silently drops NaN coefficients and would call the wrong model optimal
-        return SolverOutcome("error", False, message=broken)
+        return SolverOutcome(Termination.ERROR, False, message=broken)
     data["warm_start"] = options.warm_start
     data["want_duals"] = options.want_duals
     settings: dict[str, Any] = {"mip_rel_gap": float(options.relative_gap)}
@@ -541,19 +529,22 @@ def _solve_highs(problem: pulp.LpProblem, variables: list[Any], is_mip: bool, op
     if raw is None:
         return killed_outcome(hard, "HiGHS")
     if "error" in raw:
-        return SolverOutcome("error", False, message=f"HiGHS failed: {raw['error'].strip()}")
+        return SolverOutcome(Termination.ERROR, False, message=f"HiGHS failed: {raw['error'].strip()}")
     return _highs_outcome(raw, variables, problem, is_mip, options)
 
 
 def _highs_outcome(raw: dict[str, Any], variables: list[Any], problem: pulp.LpProblem, is_mip: bool,
                    options: SolveOptions) -> SolverOutcome:
     status = raw["status"]
-    termination: Termination = _HIGHS_STATUS.get(status, "error")
+    termination = highs_termination(status)
     message = f"HiGHS: {raw['status_text']}"
     if status == "kUnboundedOrInfeasible":
-        termination = "unbounded" if raw.get("feasible_probe") else "infeasible"
+        termination = Termination.UNBOUNDED if raw.get("feasible_probe") else Termination.INFEASIBLE
         message += f" (feasibility probe: {'feasible, so unbounded' if raw.get('feasible_probe') else 'infeasible'})"
-    has_solution = bool(raw["primal_feasible"]) and termination in ("optimal", "time_limit", "not_solved")
+    if status == "kModelEmpty":
+        message += (f" although the model has {len(variables)} variables: HiGHS dropped coefficients it cannot represent"
+                    " (|value| >= 1e20?). Fix: check the food and target values for absurd magnitudes.")
+    has_solution = bool(raw["primal_feasible"]) and termination in WITH_INCUMBENT
     outcome = SolverOutcome(termination, has_solution, solver_runtime_s=raw["runtime"], first_solution_s=raw["first"],
                        message=message)
     if has_solution:
@@ -577,7 +568,7 @@ def _highs_outcome(raw: dict[str, Any], variables: list[Any], problem: pulp.LpPr
 
 
 def killed_outcome(hard_limit_s: float, solver: str) -> SolverOutcome:
-    return SolverOutcome("time_limit", False, message=(
+    return SolverOutcome(Termination.TIME_LIMIT, False, message=(
         f"{solver} did not stop by itself and was killed at the hard wall-clock limit of {hard_limit_s:g} s; "
         "no solution is available. Raise time_limit_s/hard_limit_s or simplify the request."))
 

@@ -1,5 +1,5 @@
 """The CBC half of the solver adapter: PuLP's MPS writer, PuLP's bundled CBC binary and PuLP's solution reader,
-with the process owned by the adapter so the hard wall-clock limit holds (see ``optimizer/solver.py`` and
+with the process owned by the adapter so the hard wall-clock limit holds (see ``optimizer/solve/adapter.py`` and
 docs/solver.md). Imports PuLP: part of the solver adapter.
 """
 
@@ -11,15 +11,13 @@ import shutil
 import subprocess
 import tempfile
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pulp
 
 from optimizer.domain.errors import SolverError
-from optimizer.solve.adapter import SolveOptions, kill_process, killed_outcome, SolverOutcome, extract_arrays, non_finite_entry
-
-if TYPE_CHECKING:  # type-only: a run-time import of optimizer.plan would shadow optimizer.plan()
-    from optimizer.results.plan import Termination
+from optimizer.solve.adapter import SolveOptions, SolverOutcome, extract_arrays, kill_process, killed_outcome, non_finite_entry
+from optimizer.solve.status import WITH_INCUMBENT, Termination, cbc_termination
 
 
 def _cbc_solver(options: SolveOptions, is_mip: bool) -> Any:
@@ -81,7 +79,7 @@ def solve_cbc(problem: pulp.LpProblem, variables: list[Any], is_mip: bool, optio
         if process.returncode != 0 or not os.path.exists(sol):
             tail = " | ".join(text.strip().splitlines()[-3:])
             broken = non_finite_entry(extract_arrays(problem, variables), variables, problem)
-            return SolverOutcome("error", False, message=broken or f"CBC failed (exit code {process.returncode}): {tail}")
+            return SolverOutcome(Termination.ERROR, False, message=broken or f"CBC failed (exit code {process.returncode}): {tail}")
         with open(sol) as handle:
             status_line = handle.readline().strip()
         _, values, _, duals, _, sol_status = solver.readsol_MPS(sol, problem, vs, var_names, con_names)
@@ -94,21 +92,9 @@ def _cbc_outcome(status_line: str, sol_status: int, log: str, values: dict[str, 
                  is_mip: bool, options: SolveOptions) -> SolverOutcome:
     result = _CBC_RESULT.search(log)
     reason = result.group(1) if result else status_line
-    word = status_line.split()[0] if status_line else ""
     message = f"CBC: {reason}"
-    if word == "Optimal":
-        termination: Termination = "optimal"
-    elif word in ("Infeasible", "Integer"):
-        termination = "infeasible"
-    elif word == "Unbounded":
-        termination = "unbounded"
-    elif status_line.startswith("Stopped on time") or "time limit" in reason.lower():
-        termination = "time_limit"
-    elif word == "Stopped":  # on iterations / nodes / solutions / user event; "difficulties" is a failure
-        termination = "error" if "difficult" in status_line else "not_solved"
-    else:
-        termination = "error"
-    has_solution = termination in ("optimal", "time_limit", "not_solved") and sol_status in (
+    termination = cbc_termination(status_line, reason)
+    has_solution = termination in WITH_INCUMBENT and sol_status in (
         pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible)
     if not is_mip and termination != "optimal":
         has_solution = False  # an interrupted simplex iterate is not a feasible plan

@@ -18,6 +18,7 @@ from typing import Any
 
 from optimizer.model.builder import ModelSpec, ascii_id, build_model, relax_integrality
 from optimizer.solve.adapter import SolveOptions, SolveResult, solve
+from optimizer.solve.status import Termination, judged
 
 IMPROVE_LIMIT_S = 1.5  # seconds the week model may spend improving a composed week
 MENU_LIMIT_S = 1.0  # seconds per day menu (the best menu found so far is used; its bound stays valid)
@@ -195,15 +196,11 @@ def improve_week(built: Any, values: dict[str, float], composed: SolveResult, op
     if result.bound is not None and model_bound_valid:
         bound = result.bound if bound is None else max(bound, result.bound)
     if result.has_solution and result.objective is not None and result.objective < (composed.objective or 0.0) - 1e-9:
-        gap = None if bound is None else max((result.objective - bound) / max(abs(result.objective), 1e-9), 0.0)
+        gap, termination = judged(result.objective, bound, options.relative_gap)
         notes.append("The week model improved the composed week.")
-        return replace(result, bound=bound, gap=gap,
-                       termination="optimal" if gap is not None and gap <= options.relative_gap else "time_limit",
-                       runtime_s=time.perf_counter() - start)
-    gap = None if bound is None else max(((composed.objective or 0.0) - bound) / max(abs(composed.objective or 0.0), 1e-9), 0.0)
-    return replace(composed, bound=bound, gap=gap,
-                   termination="optimal" if gap is not None and gap <= options.relative_gap else "time_limit",
-                   runtime_s=time.perf_counter() - start)
+        return replace(result, bound=bound, gap=gap, termination=termination, runtime_s=time.perf_counter() - start)
+    gap, termination = judged(composed.objective or 0.0, bound, options.relative_gap)
+    return replace(composed, bound=bound, gap=gap, termination=termination, runtime_s=time.perf_counter() - start)
 
 
 def solve_in_two_stages(spec: ModelSpec, options: SolveOptions, relative_gap: float) -> tuple[Any, SolveResult, str] | None:
@@ -232,9 +229,9 @@ def solve_in_two_stages(spec: ModelSpec, options: SolveOptions, relative_gap: fl
     if not result.has_solution or result.objective is None:
         return None
     lower = float(first.objective)
-    gap = max((result.objective - lower) / max(abs(result.objective), 1e-9), 0.0)
+    gap = judged(result.objective, lower, 0.0)[0] or 0.0
     if gap > (relative_gap if built.is_mip else 1e-7) and abs(result.objective - lower) > 1e-9:
         return None
-    result = replace(result, termination="optimal", bound=lower, gap=gap)
+    result = replace(result, termination=Termination.OPTIMAL, bound=lower, gap=gap)
     return built, result, (f"Solved in two stages: an LP over all {len(spec.foods)} candidates (meals merged) chose "
                            f"{len(used)} foods; the meal plan over them reaches that LP's bound, so it is optimal.")
