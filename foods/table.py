@@ -18,9 +18,17 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from foods.csvtools import id_key
 from foods.diet import DIET_COLUMNS, diet_tags
-from foods.errors import FoodDataError, UnknownFoodError
+from foods.errors import FoodDataError, ProblemLog, UnknownFoodError
 from foods.everyday import MEALS, read_everyday
+from foods.limits import (
+    MAX_PORTION_AMOUNT,
+    MAX_PORTION_GRAMS,
+    MAX_PRICE,
+    nutrient_limit_problem,
+    nutrient_maximum,
+)
 from foods.nutrients import registry_order
 
 #: Columns of ``FoodTable.frame`` that are not nutrients.
@@ -221,53 +229,67 @@ def _validated_frame(df: pd.DataFrame, source: str) -> pd.DataFrame:
                             fix="Add a food_id column with one unique id per food.")
     ids = pd.Index([str(i).strip() if pd.notna(i) else "" for i in frame.index], name="food_id")
     frame.index = ids
-    blank = np.flatnonzero(ids == "")
-    if len(blank):
-        raise FoodDataError("the food id is blank.", source=source, row=_row_number(int(blank[0])),
-                            column="food_id", fix="Give every food a unique id.")
-    duplicated = np.flatnonzero(ids.duplicated())
-    if len(duplicated):
-        position = int(duplicated[0])
-        raise FoodDataError(f"duplicate food id '{ids[position]}'.", source=source, row=_row_number(position),
-                            column="food_id", fix="Give every food a unique id.")
+    log = ProblemLog(FoodDataError, source=source)
+    first_row: dict[str, tuple[int, str]] = {}
+    for position, food_id in enumerate(ids):
+        if food_id == "":
+            log.add("the food id is blank.", row=_row_number(position), column="food_id",
+                    fix="Give every food a unique id.")
+            continue
+        key = id_key(food_id)
+        if key in first_row:
+            row, earlier = first_row[key]
+            log.add(f"duplicate food id '{food_id}'." if earlier == food_id else
+                    f"food id '{food_id}' collides with '{earlier}' in row {row}: ids are compared ignoring case, "
+                    "spaces, '-' and '_'.", row=_row_number(position), column="food_id",
+                    fix="Give every food a unique id.")
+            continue
+        first_row[key] = (_row_number(position), food_id)
     if "name" not in frame.columns:
-        raise FoodDataError("the 'name' column is missing.", source=source, column="name",
-                            fix="Add a name column.")
+        log.add("the 'name' column is missing.", column="name", fix="Add a name column.")
+        log.raise_if_any()
     names = frame["name"].fillna("").astype(str).str.strip()
-    blank = np.flatnonzero((names == "").to_numpy())
-    if len(blank):
-        raise FoodDataError("the food name is blank.", source=source, row=_row_number(int(blank[0])),
-                            column="name", fix="Give every food a name.")
+    for position in np.flatnonzero((names == "").to_numpy()):
+        log.add("the food name is blank.", row=_row_number(int(position)), column="name",
+                fix="Give every food a name.")
     frame["name"] = names
     for column in frame.columns:
         if column in NON_NUTRIENT_COLUMNS - {"price_per_100g", "default_portion_grams", "portion_grams"}:
             continue
-        frame[column] = _numeric_column(frame[column], column, source)
+        maximum = {"price_per_100g": MAX_PRICE, "default_portion_grams": MAX_PORTION_GRAMS,
+                   "portion_grams": MAX_PORTION_GRAMS}.get(column)
+        with log.collecting():
+            frame[column] = _numeric_column(frame[column], column, source, maximum=maximum)
+    log.raise_if_any()
     return _normalise_standard_columns(frame)
 
 
-def _numeric_column(values: pd.Series, column: str, source: str) -> pd.Series:
+def _numeric_column(values: pd.Series, column: str, source: str, *, maximum: float | None = None) -> pd.Series:
+    """``values`` as float (NaN = unknown); every text, negative, infinite or impossible value raises one
+    FoodDataError naming each row. ``maximum`` defaults to the physical bound of the column's unit per 100 g."""
     if pd.api.types.is_bool_dtype(values):
         raise FoodDataError("true/false values where numbers per 100 g are expected.", source=source,
                             column=column, fix="Give amounts as numbers, or rename the column.")
     numbers = pd.to_numeric(values, errors="coerce").astype(np.float64)
+    limit = nutrient_maximum(column) if maximum is None else maximum
     bad = numbers.isna() & values.notna() & (values.astype(str).str.strip() != "")
-    if bad.any():
-        position = int(np.flatnonzero(bad.to_numpy())[0])
-        raise FoodDataError(f"'{values.iloc[position]}' is not a number.", source=source,
-                            row=_row_number(position), column=column,
-                            fix="Write a plain number (per 100 g), or leave the cell blank for unknown.")
-    negative = numbers < 0
-    if negative.any():
-        position = int(np.flatnonzero(negative.to_numpy())[0])
-        raise FoodDataError(f"negative amount {numbers.iloc[position]:g}.", source=source,
-                            row=_row_number(position), column=column,
-                            fix="Amounts cannot be negative; leave the cell blank if unknown.")
-    infinite = np.isinf(numbers.to_numpy())
-    if infinite.any():
-        position = int(np.flatnonzero(infinite)[0])
-        raise FoodDataError("infinite amount.", source=source, row=_row_number(position), column=column,
-                            fix="Write a finite number.")
+    log = ProblemLog(FoodDataError, source=source)
+    impossible = np.isinf(numbers.to_numpy()) | (numbers.notna() & ~(numbers <= limit)).to_numpy()
+    for position in np.flatnonzero(bad.to_numpy() | (numbers < 0).to_numpy() | impossible):
+        value, row = numbers.iloc[position], _row_number(int(position))
+        if bad.iloc[position]:
+            log.add(f"'{values.iloc[position]}' is not a number.", row=row, column=column,
+                    fix="Write a plain number (per 100 g), or leave the cell blank for unknown.")
+        elif value < 0:
+            log.add(f"negative amount {value:g}.", row=row, column=column,
+                    fix="Amounts cannot be negative; leave the cell blank if unknown.")
+        elif np.isinf(value):
+            log.add("infinite amount.", row=row, column=column, fix="Write a finite number.")
+        else:
+            reason = nutrient_limit_problem(column, value) if maximum is None else None
+            log.add(reason or f"{value:g} is above the limit of {limit:g}.", row=row, column=column,
+                    fix="Check the number and its unit (nutrients are per 100 g of edible portion).")
+    log.raise_if_any()
     return numbers
 
 
@@ -315,13 +337,14 @@ def _split_portion_columns(frame: pd.DataFrame, source: str) -> tuple[pd.DataFra
     names = frame.get("portion_name", pd.Series("", index=frame.index)).fillna("").astype(str).str.strip()
     grams = pd.to_numeric(frame.get("portion_grams", pd.Series(np.nan, index=frame.index)), errors="coerce")
     given = (names != "") | grams.notna()
-    bad = given & ((names == "") | ~(grams > 0))
+    bad = given & ((names == "") | ~(grams > 0) | (grams > MAX_PORTION_GRAMS))
     if bad.any():
         position = int(np.flatnonzero(bad.to_numpy())[0])
         column = "portion_name" if names.iloc[position] == "" else "portion_grams"
         raise FoodDataError("a portion needs both a name and a positive weight in grams.", source=source,
                             row=_row_number(position), column=column,
-                            fix="Fill both portion_name and portion_grams (> 0), or neither.")
+                            fix=f"Fill both portion_name and portion_grams (> 0 and at most {MAX_PORTION_GRAMS:,.0f} g), "
+                                "or neither.")
     frame = frame.drop(columns=[c for c in ("portion_name", "portion_grams") if c in frame.columns])
     unset = frame["default_portion"] == ""
     frame.loc[given & unset, "default_portion"] = names[given & unset]
@@ -339,8 +362,8 @@ def _validated_portions(portions: pd.DataFrame, ids: pd.Index, source: str) -> p
     result = portions.loc[:, PORTION_COLUMNS].copy()
     result["food_id"] = result["food_id"].astype(str)
     result["portion"] = result["portion"].astype(str)
-    result["amount"] = _numeric_column(result["amount"], "amount", source)
-    result["grams"] = _numeric_column(result["grams"], "grams", source)
+    result["amount"] = _numeric_column(result["amount"], "amount", source, maximum=MAX_PORTION_AMOUNT)
+    result["grams"] = _numeric_column(result["grams"], "grams", source, maximum=MAX_PORTION_GRAMS)
     unknown = ~result["food_id"].isin(ids)
     if unknown.any():
         position = int(np.flatnonzero(unknown.to_numpy())[0])
