@@ -20,13 +20,31 @@ from optimizer.editing import compare_plans
 from optimizer.io.export import plan_to_excel_bytes, plan_to_pdf_bytes
 from optimizer.io.report import nutrient_table_display, rule_statement, week_grid
 from optimizer.dietitian.store import ClientRecord, StorageError, Store, parse_usual_diet_csv
-from ui import catalogue, state
+from optimizer.planner import plan as make_plan
+from ui import catalogue, plan_panel, state
 
-NEW_CLIENT = "➕ New client"
+NEW_CLIENT = "New client"
 SELECT_KEY = "clients_choice"
 _PENDING_SELECT = "_clients_select"
+PENDING_PLAN = "_clients_plan_pick"  # (client id, plan id) to select in the plan picker at the next run
 ACTIVITIES = ("sedentary", "low_active", "active", "very_active")
 STAGES = ("none", "pregnant", "lactating")
+STAGE_LABELS = {"none": "Neither", "pregnant": "Pregnant", "lactating": "Breastfeeding"}
+ACTIVITY_LABELS = {"sedentary": "Sedentary", "low_active": "Low active", "active": "Active",
+                   "very_active": "Very active"}
+ALLERGEN_LABELS = {"tree_nut": "Tree nuts", "peanut": "Peanuts", "egg": "Eggs"}
+
+
+def words(value: str) -> str:
+    """A stored code in words: 'low_active' -> 'Low active'."""
+    text = str(value).replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def profile_text(profile: Any) -> str:
+    """A profile in words: 'female, 62 years, Low active'."""
+    stage = " (pregnant)" if profile.pregnant else " (breastfeeding)" if profile.lactating else ""
+    return f"{profile.sex}{stage}, {profile.age:g} years, {ACTIVITY_LABELS.get(profile.activity, words(profile.activity))}"
 
 
 def next_monday(today: date | None = None) -> date:
@@ -41,15 +59,20 @@ def _error_text(exc: Exception) -> str:
     return str(exc)
 
 
-def _split_ids(text: str) -> tuple[str, ...]:
-    return tuple(p.strip() for p in text.replace(";", ",").split(",") if p.strip())
-
-
-def _supplement_choices() -> list[str]:
+def _supplement_choices() -> dict[str, str]:
+    """Product id -> product name, in catalogue order."""
     try:
-        return list(catalogue.shipped_supplements().frame.index)
+        frame = catalogue.shipped_supplements().frame
     except (CofactorError, OSError, ImportError):
-        return []
+        return {}
+    return {str(i): str(frame.at[i, "name"]) if "name" in frame.columns else str(i) for i in frame.index}
+
+
+def _food_choices() -> dict[str, str]:
+    """Food id -> 'name (id)' for the searchable exclusion picker."""
+    frame = catalogue.shipped_foods().frame
+    names = frame["name"].astype(str) if "name" in frame.columns else frame.index.astype(str)
+    return {str(i): f"{n} ({i})" for i, n in zip(frame.index, names)}
 
 
 def _prescribed_vitamin_d_ug(client: ClientRecord | None) -> float | None:
@@ -70,25 +93,32 @@ def _client_form(store: Store, client: ClientRecord | None) -> None:
         c1, c2, c3 = st.columns(3)
         sex = c1.selectbox("Sex", ("female", "male"), index=0 if not p or p.sex == "female" else 1, key=f"{k}sex")
         age = c2.number_input("Age (years)", min_value=1.0, max_value=120.0, value=float(p.age) if p else 40.0,
-                              step=1.0, key=f"{k}age")
-        stage = c3.selectbox("Pregnancy / lactation", STAGES, key=f"{k}stage",
+                              step=1.0, format="%g", key=f"{k}age")
+        stage = c3.selectbox("Pregnancy / breastfeeding", STAGES, key=f"{k}stage", format_func=STAGE_LABELS.get,
                              index=1 if p and p.pregnant else 2 if p and p.lactating else 0)
         c1, c2, c3 = st.columns(3)
         weight = c1.number_input("Weight (kg)", min_value=0.0, max_value=400.0, key=f"{k}weight",
                                  value=float(p.weight_kg) if p and p.weight_kg else None)
         height = c2.number_input("Height (cm)", min_value=0.0, max_value=260.0, key=f"{k}height",
                                  value=float(p.height_cm) if p and p.height_cm else None)
-        activity = c3.selectbox("Activity", ACTIVITIES, index=ACTIVITIES.index(p.activity) if p else 1, key=f"{k}activity")
+        activity = c3.selectbox("Activity", ACTIVITIES, index=ACTIVITIES.index(p.activity) if p else 1,
+                                format_func=ACTIVITY_LABELS.get, key=f"{k}activity")
         c1, c2 = st.columns(2)
-        diet = c1.selectbox("Diet pattern", DIETS, index=DIETS.index(ex.diet_pattern) if ex else 0, key=f"{k}diet")
+        diet = c1.selectbox("Diet pattern", DIETS, index=DIETS.index(ex.diet_pattern) if ex else 0, key=f"{k}diet",
+                            format_func=words)
         allergens = c2.multiselect("Allergens to exclude", ALLERGENS, default=list(ex.allergens) if ex else [],
-                                   key=f"{k}allergens")
-        excluded_foods = st.text_input("Food ids to exclude (comma-separated)", key=f"{k}foods",
-                                       value=", ".join(ex.foods) if ex else "")
+                                   key=f"{k}allergens", format_func=lambda a: ALLERGEN_LABELS.get(a, words(a)))
+        food_names = _food_choices()
+        kept = list(ex.foods) if ex else []
+        excluded_foods = st.multiselect("Foods to exclude", list(dict.fromkeys([*kept, *food_names])), default=kept,
+                                        key=f"{k}foods", format_func=lambda f: food_names.get(f, f),
+                                        placeholder="Type to search foods by name",
+                                        help="Foods this client never gets, searched by name.")
         choices = _supplement_choices()
         preferred = list(client.preferred_supplements) if client else []
-        supplements = st.multiselect("Preferred supplement products (none = any)", sorted(set(choices) | set(preferred)),
-                                     default=preferred, key=f"{k}supplements")
+        supplements = st.multiselect("Preferred supplement products (none = any)",
+                                     list(dict.fromkeys([*choices, *preferred])), default=preferred,
+                                     format_func=lambda s: choices.get(s, s), key=f"{k}supplements")
         vit_d = _prescribed_vitamin_d_ug(client)
         vitamin_d = st.number_input("Prescribed vitamin D supplement (µg/day; empty = the optimizer chooses)",
                                     min_value=0.0, max_value=2500.0, value=vit_d, key=f"{k}vitd")
@@ -106,7 +136,7 @@ def _client_form(store: Store, client: ClientRecord | None) -> None:
         "profile": {"sex": sex, "age": age, "pregnant": stage == "pregnant", "lactating": stage == "lactating",
                     "weight_kg": weight or None, "height_cm": height or None, "activity": activity,
                     "energy_kcal": p.energy_kcal if p else None},
-        "exclusions": {"diet_pattern": diet, "allergens": allergens, "foods": _split_ids(excluded_foods),
+        "exclusions": {"diet_pattern": diet, "allergens": allergens, "foods": tuple(excluded_foods),
                        "groups": ex.groups if ex else ()},
         "preferred_supplements": tuple(supplements), "plan_defaults": defaults, "notes": notes,
     }
@@ -171,15 +201,80 @@ def _save_current_plan(store: Store, client: ClientRecord) -> None:
                               "another week starts a new plan.")
     status = c2.selectbox("Status", ("draft", "final"), key=f"client_{client.id}_save_status")
     note = c3.text_input("Note", key=f"client_{client.id}_save_note")
+    mismatch = plan_mismatch(plan, client)
+    if mismatch:
+        st.warning(f"This plan was not made for {client.name}: {'; '.join(mismatch)}. It cannot be saved for "
+                   f"{client.name}. Re-plan it from {client.name}'s saved profile (the Planner's other settings are "
+                   "kept), then it is saved.")
+        if st.button(f"Re-plan for {client.name} and save", key=f"client_{client.id}_replan_save",
+                     help="Solves again with this client's profile, diet and exclusions; nothing is saved if no "
+                          "plan meets every target."):
+            _replan_and_save(store, client, plan, week, status, note)
+        return
     if st.button("Save plan for this client", key=f"client_{client.id}_save_plan"):
         try:
             plan_id = store.save_plan(client, plan, week, status=status, author_note=note)
         except CofactorError as exc:
             st.error(str(exc))
             return
-        record = store.get_plan_record(plan_id)
-        state.flash(f"Saved plan {plan_id} for {client.name}: week {record.week_start}, version {record.version}.")
-        st.rerun()
+        _saved(store, client, plan_id)
+
+
+def plan_mismatch(plan: Any, client: ClientRecord) -> list[str]:
+    """How ``plan`` was made for someone else than ``client``: different profile, diet, allergens or excluded
+    foods (empty when it was made from the client's own settings)."""
+    request = plan.request
+    out = []
+    if request.profile != client.profile:
+        made_for = profile_text(request.profile) if request.profile is not None else "no profile"
+        out.append(f"it was made for {made_for}, and {client.name} is {profile_text(client.profile)}")
+    ex = client.exclusions
+    if request.diet_pattern != ex.diet_pattern:
+        out.append(f"its diet is {words(request.diet_pattern).lower()}, {client.name}'s is "
+                   f"{words(ex.diet_pattern).lower()}")
+    if set(ex.allergens) - set(request.exclude_allergens):
+        out.append(f"it does not exclude {', '.join(sorted(set(ex.allergens) - set(request.exclude_allergens)))}")
+    if set(ex.foods) - set(request.exclude_foods):
+        out.append(f"it does not exclude {len(set(ex.foods) - set(request.exclude_foods))} food(s) "
+                   f"{client.name} never gets")
+    return out
+
+
+CLIENT_OWNED = ("profile", "diet_pattern", "exclude_foods", "exclude_groups", "exclude_allergens", "usual_diet",
+                "locked", "locked_supplements")
+
+
+def _replan_and_save(store: Store, client: ClientRecord, plan: Any, week: date, status: str, note: str) -> None:
+    """Plan the Planner's settings again from the client's own profile and exclusions; save when it works."""
+    settings = plan.request.model_dump(exclude=set(CLIENT_OWNED))
+    try:
+        request = client.to_request(**settings)
+    except ValidationError as exc:
+        st.error(f"Could not plan for {client.name}: {_error_text(exc)}")
+        return
+    result = plan_panel.run_with_progress(f"Planning for {client.name}", make_plan, request,
+                                          foods=catalogue.foods_for_planning())
+    if result is None:
+        return
+    if not result.has_solution:
+        st.warning(f"No plan for {client.name} meets every target ({result.status}); nothing was saved."
+                   + (f" {result.explanation.summary}" if result.explanation else ""))
+        return
+    try:
+        plan_id = store.save_plan(client, result, week, status=status, author_note=note)  # type: ignore[arg-type]
+    except CofactorError as exc:
+        st.error(str(exc))
+        return
+    state.store_plan(result)
+    state.request_restore(result.request)
+    _saved(store, client, plan_id)
+
+
+def _saved(store: Store, client: ClientRecord, plan_id: int) -> None:
+    record = store.get_plan_record(plan_id)
+    st.session_state[PENDING_PLAN] = (client.id, plan_id)
+    state.flash(f"Saved plan {plan_id} for {client.name}: week {record.week_start}, version {record.version}.")
+    st.rerun()
 
 
 def _plan_now(store: Store, client: ClientRecord) -> None:
@@ -205,6 +300,7 @@ def _plan_now(store: Store, client: ClientRecord) -> None:
                 if plan.explanation is not None:
                     st.text(str(plan.explanation))
                 return
+            st.session_state[PENDING_PLAN] = (client.id, plan_id)
             state.flash(f"Planned and saved plan {plan_id} ({plan.status}, {plan.runtime_s:.1f} s).")
             st.rerun()
 
@@ -220,6 +316,9 @@ def _history(store: Store, client: ClientRecord) -> None:
                            "saved": r.created_at.strftime("%Y-%m-%d %H:%M")} for r in records])
     st.dataframe(table, hide_index=True, width="stretch")
     labels = {r.id: f"#{r.id} — week {r.week_start} v{r.version} ({r.status})" for r in records}
+    pending = st.session_state.pop(PENDING_PLAN, None)
+    if pending is not None and pending[0] == client.id and pending[1] in labels:
+        st.session_state[f"client_{client.id}_plan_choice"] = pending[1]  # a plan just saved: show it
     plan_id = st.selectbox("Plan", list(labels), format_func=labels.get, key=f"client_{client.id}_plan_choice")
     record = next(r for r in records if r.id == plan_id)
     plan = store.get_plan(plan_id)
@@ -283,7 +382,7 @@ def render() -> None:
         st.subheader("New client")
         _client_form(store, None)
         return
-    tab_plans, tab_profile = st.tabs(["📋 Plans", "👤 Profile"])
+    tab_plans, tab_profile = st.tabs(["Plans", "Profile"])
     with tab_plans:
         _history(store, client)
         st.divider()

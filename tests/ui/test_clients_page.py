@@ -32,7 +32,7 @@ def run_page() -> AppTest:
 
 def test_add_a_client(store):
     at = run_page()
-    assert at.selectbox(key="clients_choice").value == "➕ New client"
+    assert at.selectbox(key="clients_choice").value == "New client"
     at.text_input(key="client_new_name").input("Dana Dietz")
     at.number_input(key="client_new_age").set_value(52.0)
     at.selectbox(key="client_new_diet").set_value("pescatarian")
@@ -98,7 +98,7 @@ def test_saving_an_opened_plan_adds_a_version_of_its_week(store):
 
 
 def test_save_the_planners_plan_then_edit_profile(store):
-    client = store.add_client(name="Bea", profile=Profile(sex="female", age=30))
+    client = store.add_client(name="Bea", profile=Profile(sex="female", age=40))  # the profile the plan was made for
     at = AppTest.from_function(_page, default_timeout=60)
     at.session_state["_plan"] = make_plan(days=1)
     at.run()
@@ -109,14 +109,57 @@ def test_save_the_planners_plan_then_edit_profile(store):
     (record,) = store.list_plans("Bea")
     assert record.author_note == "from the planner" and record.version == 1
     assert store.get_plan(record.id) == make_plan(days=1)
-    at.number_input(key=f"client_{client.id}_age").set_value(31.0)
+    at.number_input(key=f"client_{client.id}_age").set_value(41.0)
     at.button(key=f"client_{client.id}_save").click()
     at.run()
-    assert store.get_client("Bea").profile.age == 31
+    assert store.get_client("Bea").profile.age == 41
     at.button(key=f"client_{client.id}_remove").click()
     at.run()
     assert any("1 saved plan" in e.value for e in at.error)
     assert [c.name for c in store.list_clients()] == ["Bea"]
+
+
+def test_a_plan_made_for_another_profile_is_refused_then_replanned_for_the_client(store):
+    from tests.optimizer.test_batch import QUICK
+
+    client = store.add_client(name="Gus", profile=Profile(sex="male", age=62))
+    made_for_other = make_plan(days=1)  # made for a woman of 40 (the Planner's sidebar profile)
+    quick = made_for_other.request.model_copy(update={k: v for k, v in QUICK.items()})
+    made_for_other = made_for_other.model_copy(update={"request": quick})
+    at = AppTest.from_function(_page, default_timeout=120)
+    at.session_state["_plan"] = made_for_other
+    at.run()
+    assert f"client_{client.id}_save_plan" not in [b.key for b in at.button]  # no plain save
+    warning = " ".join(w.value for w in at.warning)
+    assert "not made for Gus" in warning and "female, 40 years" in warning and "male, 62 years" in warning
+    assert store.list_plans("Gus") == []
+    at.button(key=f"client_{client.id}_replan_save").click()
+    at.run()
+    assert not at.exception, at.exception
+    (record,) = store.list_plans("Gus")
+    saved = store.get_plan(record.id)
+    assert saved.request.profile == client.profile and saved.has_solution
+    assert saved.request.vitamin_d_supplement_ug == 50  # the Planner's other settings are kept
+    assert at.selectbox(key=f"client_{client.id}_plan_choice").value == record.id  # the new plan is selected
+
+
+def test_client_form_shows_words_not_codes_and_excludes_foods_by_name(store):
+    client = store.add_client(name="Ida", profile=Profile(sex="female", age=40, activity="low_active"),
+                              preferred_supplements=("combo_d3_1000iu_mg_citrate_100mg",))
+    at = run_page()
+    k = f"client_{client.id}_"
+    assert at.selectbox(key=k + "activity").format_func("low_active") == "Low active"
+    assert at.selectbox(key=k + "stage").format_func("none") == "Neither"
+    assert at.number_input(key=k + "age").format == "%g"
+    supplements = at.multiselect(key=k + "supplements")
+    assert "combo" not in supplements.format_func("combo_d3_1000iu_mg_citrate_100mg")
+    foods = at.multiselect(key=k + "foods")
+    assert foods.format_func("12061").startswith("Nuts, almonds")
+    foods.set_value(["12061"])
+    at.button(key=k + "save").click()
+    at.run()
+    assert store.get_client("Ida").exclusions.foods == ("12061",)
+    assert [t.label for t in at.tabs] == ["Plans", "Profile"]
 
 
 # -- one real-browser run: open a saved plan in the Planner, save it again, export the PDF ---------------------
