@@ -6,15 +6,29 @@ boundary (``vitamin_d_supplement_iu``) and converted (1 µg = 40 IU).
 
 from __future__ import annotations
 
-from typing import Any, Literal
+import math
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from optimizer.domain.profile import Profile
 from optimizer.domain.rule import MagnesiumVitaminDRule
 from optimizer.domain.targets import TargetOverride, Targets
-from optimizer.domain.units import Grams, Micrograms, iu_to_ug_vitamin_d
+from optimizer.domain.units import (
+    MAX_NUTRIENT_AMOUNT,
+    Count,
+    Fraction,
+    Grams,
+    Micrograms,
+    NonNegative,
+    Portions,
+    Seconds,
+    Weight,
+    iu_to_ug_vitamin_d,
+)
 
+MAX_VITAMIN_D_UG_PER_DAY = 2500.0
+"""Largest prescribed vitamin D dose a request may name, µg/day (100,000 IU; weekly: 7 × this)."""
 DEFAULT_MEALS: tuple[str, ...] = ("breakfast", "lunch", "dinner", "snack")
 DEFAULT_MEAL_ENERGY_SHARES: dict[str, tuple[float, float]] = {
     "breakfast": (0.20, 0.30),
@@ -28,6 +42,31 @@ Objective = Literal["food_first", "cost", "minimal_change", "preferences"]
 ObjectiveTerm = Literal["cost", "change", "supplements", "preferences", "portions"]
 
 
+class FieldValueError(ValueError):
+    """A request check that knows which field is wrong (``field``, dotted) and why (``detail``)."""
+
+    def __init__(self, field: str, detail: str) -> None:
+        super().__init__(f"{field} {detail}")
+        self.field, self.detail = field, detail
+
+
+def strict_number(value: Any, name: str, *, unit: str = "", limit: float = MAX_NUTRIENT_AMOUNT) -> float:
+    """``value`` as a float if it is a real, finite number in [0, ``limit``]; else :class:`FieldValueError` naming
+    ``name``. Booleans and numeric strings are refused (``true`` is not 1, ``"5"`` is not 5)."""
+    shown = f"{value!r}"[:40]
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise FieldValueError(name, f"must be a number{' of ' + unit if unit else ''} (got {shown})")
+    number = float(value)
+    if not math.isfinite(number):
+        raise FieldValueError(name, f"must be a finite number (got {shown})")
+    if number < 0:
+        raise FieldValueError(name, f"must be >= 0{' ' + unit if unit else ''} (got {shown})")
+    if number > limit:
+        raise FieldValueError(name, f"must be <= {limit:,.0f}{' ' + unit if unit else ''}, beyond which no "
+                                    f"amount makes physical sense (got {shown})")
+    return number
+
+
 class _UserModel(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -38,6 +77,12 @@ class FoodBound(_UserModel):
     min: Grams | None = None
     max: Grams | None = None
 
+    @model_validator(mode="after")
+    def _ordered(self) -> "FoodBound":
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min ({self.min:g} g) is above max ({self.max:g} g)")
+        return self
+
 
 class UsualItem(_UserModel):
     """One item of a usual diet/template: grams per day (optionally at one meal, on one day)."""
@@ -45,26 +90,26 @@ class UsualItem(_UserModel):
     food_id: str
     grams: Grams
     meal: str | None = None
-    day: int | None = Field(default=None, ge=1)
+    day: Count | None = Field(default=None, ge=1)
 
 
 class MustInclude(_UserModel):
     """A food that must appear: at least ``min_grams`` (or ``min_portions``) on each listed day (default all)."""
 
     food_id: str
-    days: tuple[int, ...] | None = None
+    days: tuple[Annotated[Count, Field(ge=1)], ...] | None = None
     meal: str | None = None
     min_grams: Grams | None = None
-    min_portions: float | None = Field(default=None, gt=0)
+    min_portions: Portions | None = Field(default=None, gt=0)
 
 
 class LockedItem(_UserModel):
     """An item fixed in place: the optimizer re-plans everything else around it."""
 
-    day: int = Field(ge=1)
+    day: Count = Field(ge=1)
     meal: str
     food_id: str
-    portions: float | None = Field(default=None, ge=0)
+    portions: Portions | None = None
     grams: Grams | None = None
 
     @model_validator(mode="after")
@@ -75,9 +120,9 @@ class LockedItem(_UserModel):
 
 
 class LockedSupplement(_UserModel):
-    day: int = Field(ge=1)
+    day: Count = Field(ge=1)
     supplement_id: str
-    units: int = Field(ge=0)
+    units: Count = Field(ge=0, le=100)
 
 
 class ClinicianOverride(_UserModel):
@@ -85,7 +130,7 @@ class ClinicianOverride(_UserModel):
 
     clinician: str = Field(min_length=1)
     reason: str = Field(min_length=1)
-    upper_limits: dict[str, float] = Field(description="target key -> new max in the target's unit")
+    upper_limits: dict[str, NonNegative] = Field(description="target key -> new max in the target's unit")
 
 
 class PlanRequest(_UserModel):
@@ -97,16 +142,16 @@ class PlanRequest(_UserModel):
         default_factory=dict,
         description="overrides merged onto targets_for(profile); with no profile, the full target set",
     )
-    days: int = Field(default=7, ge=1, le=14)
+    days: Count = Field(default=7, ge=1, le=14)
     meals: tuple[str, ...] = DEFAULT_MEALS
-    meal_energy_shares: dict[str, tuple[float, float]] | None = None
+    meal_energy_shares: dict[str, tuple[Fraction, Fraction]] | None = None
 
     candidates: Literal["everyday", "all"] = "everyday"
     food_ids: tuple[str, ...] | None = Field(default=None, description="restrict candidates to these ids")
     portions: Literal["household", "continuous"] = "household"
 
     objective: Objective = "food_first"
-    objective_weights: dict[ObjectiveTerm, float] | None = None
+    objective_weights: dict[ObjectiveTerm, Weight] | None = None
     usual_diet: tuple[UsualItem, ...] = ()
     liked_foods: tuple[str, ...] = ()
     disliked_foods: tuple[str, ...] = ()
@@ -121,22 +166,24 @@ class PlanRequest(_UserModel):
     food_bounds: dict[str, FoodBound] = Field(default_factory=dict)
     max_item_grams: Grams = 500.0
     max_food_grams_per_day: Grams = 800.0
-    max_days_per_food: int | None = Field(default=4, ge=1)
-    min_foods_per_day: int | None = Field(default=7, ge=0)
+    max_days_per_food: Count | None = Field(default=4, ge=1)
+    min_foods_per_day: Count | None = Field(default=7, ge=0, le=1000)
 
     supplements: tuple[str, ...] | None = Field(
         default=None, description="allowed product ids; None = every product in the catalogue; () = none"
     )
-    vitamin_d_supplement_ug: Micrograms | None = Field(default=None, description="prescribed daily dose, µg/day")
+    vitamin_d_supplement_ug: Micrograms | None = Field(
+        default=None, le=MAX_VITAMIN_D_UG_PER_DAY, description="prescribed daily dose, µg/day"
+    )
     vitamin_d_weekly_supplement_ug: Micrograms | None = Field(
-        default=None, description="prescribed weekly dose, µg/week (e.g. 1250 µg = 50,000 IU)"
+        default=None, le=7 * MAX_VITAMIN_D_UG_PER_DAY, description="prescribed weekly dose, µg/week (e.g. 1250 µg = 50,000 IU)"
     )
     rule: MagnesiumVitaminDRule = Field(default_factory=MagnesiumVitaminDRule)
     clinician_override: ClinicianOverride | None = None
 
     solver: Literal["highs", "cbc"] = "highs"
-    time_limit_s: float = Field(default=20.0, gt=0, le=3600)
-    relative_gap: float = Field(default=0.01, ge=0, le=1)
+    time_limit_s: Seconds = 20.0
+    relative_gap: Fraction = 0.01
 
     @model_validator(mode="before")
     @classmethod
@@ -152,9 +199,19 @@ class PlanRequest(_UserModel):
                     if iu is not None:
                         if ug_key in data and data[ug_key] is not None:
                             raise ValueError(f"give {ug_key} or {iu_key}, not both")
-                        if float(iu) < 0:
-                            raise ValueError(f"{iu_key} must be >= 0 IU (got {iu})")
-                        data[ug_key] = iu_to_ug_vitamin_d(float(iu))
+                        data[ug_key] = iu_to_ug_vitamin_d(strict_number(iu, iu_key, unit="IU"))
+        return data
+
+    @model_validator(mode="before")
+    @classmethod
+    def _target_values_are_numbers(cls, data: Any) -> Any:
+        """Target overrides hold real, finite, sensible numbers (``TargetOverride`` itself would coerce "5"/true)."""
+        if isinstance(data, dict) and isinstance(data.get("targets"), dict):
+            for key, override in data["targets"].items():
+                if isinstance(override, dict):
+                    for side in ("min", "max"):
+                        if override.get(side) is not None:
+                            strict_number(override[side], f"targets.{key}.{side}")
         return data
 
     @model_validator(mode="after")

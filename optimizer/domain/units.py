@@ -1,23 +1,53 @@
 """Reusable unit types and conversions. Units travel in names: ``magnesium_mg``, ``vitamin_d_ug``.
 
 Vitamin D: 1 µg = 40 IU (DRI tables, ../shared/reference/nutrition-facts.md §2).
+
+The annotated types are *strict* user-input types: a number must be a JSON/Python number (``true`` and ``"1"``
+are refused, an integer is accepted for a float), finite (no NaN or infinity) and within a physically sensible
+range (the limits below; docs/errors.md lists them).
 """
 
 from __future__ import annotations
 
+import math
 from typing import Annotated
 
-from pydantic import Field
+from pydantic import Field, Strict
 
 IU_PER_UG_VITAMIN_D = 40.0
 
-Grams = Annotated[float, Field(ge=0, description="grams")]
-Milligrams = Annotated[float, Field(ge=0, description="milligrams")]
-Micrograms = Annotated[float, Field(ge=0, description="micrograms")]
-Kcal = Annotated[float, Field(ge=0, description="kilocalories")]
-Fraction = Annotated[float, Field(ge=0, le=1, description="fraction 0..1")]
-Seconds = Annotated[float, Field(gt=0, description="seconds")]
-Portions = Annotated[float, Field(ge=0, description="household portions")]
+MAX_GRAMS = 10_000.0
+"""Largest amount of one food, g/day, a request may name (10 kg)."""
+MAX_NUTRIENT_AMOUNT = 1_000_000.0
+"""Largest target or limit value, in the target's own unit (mg, µg, g, kcal, % energy)."""
+MAX_WEIGHT = 1_000_000.0
+"""Largest objective weight."""
+MAX_TIME_LIMIT_S = 3600.0
+"""Longest solver time limit, seconds."""
+
+FiniteFloat = Annotated[float, Strict(), Field(allow_inf_nan=False)]
+NonNegative = Annotated[float, Strict(), Field(ge=0, le=MAX_NUTRIENT_AMOUNT, allow_inf_nan=False)]
+Grams = Annotated[float, Strict(), Field(ge=0, le=MAX_GRAMS, allow_inf_nan=False, description="grams")]
+Milligrams = Annotated[float, Strict(), Field(ge=0, le=MAX_NUTRIENT_AMOUNT, allow_inf_nan=False, description="milligrams")]
+Micrograms = Annotated[float, Strict(), Field(ge=0, le=MAX_NUTRIENT_AMOUNT, allow_inf_nan=False, description="micrograms")]
+Kcal = Annotated[float, Strict(), Field(ge=0, le=MAX_NUTRIENT_AMOUNT, allow_inf_nan=False, description="kilocalories")]
+Fraction = Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False, description="fraction 0..1")]
+Seconds = Annotated[float, Strict(), Field(gt=0, le=MAX_TIME_LIMIT_S, allow_inf_nan=False, description="seconds")]
+Portions = Annotated[float, Strict(), Field(ge=0, le=1000, allow_inf_nan=False, description="household portions")]
+Weight = Annotated[float, Strict(), Field(ge=0, le=MAX_WEIGHT, allow_inf_nan=False, description="objective weight")]
+Count = Annotated[int, Strict()]
+"""A whole number given as a number (``true`` and ``"7"`` are refused)."""
+
+
+def check_time_limit(seconds: float | None, *, name: str = "time_limit_s") -> float | None:
+    """``seconds`` unchanged when None or a finite number in (0, MAX_TIME_LIMIT_S]; else ``ValueError`` naming it."""
+    if seconds is None:
+        return None
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        raise ValueError(f"{name} must be a number of seconds (got {seconds!r})")
+    if not math.isfinite(seconds) or not 0 < seconds <= MAX_TIME_LIMIT_S:
+        raise ValueError(f"{name} must be a finite number of seconds in (0, {MAX_TIME_LIMIT_S:g}] (got {seconds!r})")
+    return float(seconds)
 
 
 def iu_to_ug_vitamin_d(iu: float) -> float:
