@@ -45,6 +45,7 @@ from optimizer.strategies.pools import compose_week, day_spec, improve_week, sol
 from optimizer.strategies.columns import COLUMN_BUDGET_S, EXTRA_TYPE_BUDGET_S, MAX_DAY_TYPES, compose_by_columns, day_types
 from optimizer.strategies.columns import applicable as columns_apply
 from optimizer.domain.targets import Target, Targets, targets_for
+from optimizer.domain.units import check_time_limit
 from optimizer.results.verify import compute_totals, verify_plan
 
 LP_POOL_TRIGGER = 400  # continuous plans with more candidates are solved in two stages
@@ -307,6 +308,7 @@ def choose_pool(spec: ModelSpec, request: PlanRequest, options: SolveOptions
 
 
 def _solve_options(request: PlanRequest, solver: str | None, time_limit_s: float | None) -> SolveOptions:
+    time_limit_s = check_time_limit(time_limit_s)  # RequestError for inf, NaN, <= 0 or > 3600 s
     return SolveOptions(solver=solver or request.solver, time_limit_s=time_limit_s or request.time_limit_s,
                         relative_gap=request.relative_gap)
 

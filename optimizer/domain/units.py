@@ -14,6 +14,8 @@ from typing import Annotated
 
 from pydantic import Field, Strict
 
+from optimizer.domain.errors import RequestError
+
 IU_PER_UG_VITAMIN_D = 40.0
 
 MAX_GRAMS = 10_000.0
@@ -40,13 +42,14 @@ Count = Annotated[int, Strict()]
 
 
 def check_time_limit(seconds: float | None, *, name: str = "time_limit_s") -> float | None:
-    """``seconds`` unchanged when None or a finite number in (0, MAX_TIME_LIMIT_S]; else ``ValueError`` naming it."""
+    """``seconds`` as a float (None stays None) when a finite number in (0, MAX_TIME_LIMIT_S]; else
+    :class:`RequestError` naming ``name``."""
     if seconds is None:
         return None
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
-        raise ValueError(f"{name} must be a number of seconds (got {seconds!r})")
+        raise RequestError(f"{name} must be a number of seconds (got {seconds!r})")
     if not math.isfinite(seconds) or not 0 < seconds <= MAX_TIME_LIMIT_S:
-        raise ValueError(f"{name} must be a finite number of seconds in (0, {MAX_TIME_LIMIT_S:g}] (got {seconds!r})")
+        raise RequestError(f"{name} must be a finite number of seconds in (0, {MAX_TIME_LIMIT_S:g}] (got {seconds!r})")
     return float(seconds)
 
 
