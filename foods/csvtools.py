@@ -81,7 +81,7 @@ def _read_text(source: CsvSource, name: str, error: type[DataError]) -> str:
         except UnicodeDecodeError as exc:
             raise error(
                 f"the file is not UTF-8 text (byte {exc.start}).",
-                source=name,
+                source=name, row=raw[:exc.start].count(b"\n") + 1,
                 fix="Save the file as 'CSV UTF-8' from your spreadsheet program.",
             ) from exc
     return raw.lstrip("\ufeff")

@@ -144,6 +144,7 @@ class _Download:
             raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise FoodDataError(f"the file is not UTF-8 text (byte {exc.start}).", source=label,
+                                row=raw[:exc.start].count(b"\n") + 1,
                                 fix="Use the CSV files as FoodData Central publishes them (UTF-8).") from exc
         wanted = REQUIRED_COLUMNS[name]
         try:
