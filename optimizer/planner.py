@@ -46,6 +46,7 @@ from optimizer.strategies.columns import COLUMN_BUDGET_S, EXTRA_TYPE_BUDGET_S, M
 from optimizer.strategies.columns import applicable as columns_apply
 from optimizer.domain.targets import Target, Targets, targets_for
 from optimizer.domain.units import check_time_limit
+from optimizer.results.caps import default_cap_notes
 from optimizer.results.verify import compute_totals, verify_plan
 
 LP_POOL_TRIGGER = 400  # continuous plans with more candidates are solved in two stages
@@ -230,7 +231,7 @@ def build_spec(request: PlanRequest, table: Any, catalogue: Any | None, targets:
         rule=request.rule, magnesium_key=_magnesium_key(targets), vitamin_d_mode=request.vitamin_d_mode,
         dose_daily_ug=request.vitamin_d_supplement_ug, dose_weekly_ug=request.vitamin_d_weekly_supplement_ug,
         energy_shares=request.energy_shares() if "energy_kcal" in table.frame.columns else {},
-        max_item_grams=request.max_item_grams, max_food_grams_per_day=request.max_food_grams_per_day,
+        max_item_grams=request.item_caps("")[0], max_food_grams_per_day=request.item_caps("")[1],
         food_bounds={f: (b.min, b.max) for f, b in request.food_bounds.items()},
         max_days_per_food=effective_variety(request)[0], min_foods_per_day=effective_variety(request)[1],
         must_include=must, locked=locked,
@@ -512,6 +513,9 @@ def finish_plan(request: PlanRequest, table: Any, catalogue: Any | None, targets
                 runtime_s=time.perf_counter() - start)
     verification = verify_plan(plan, table, catalogue)
     update: dict[str, Any] = {"verification": verification}
+    cap_notes = default_cap_notes(items, request)
+    if cap_notes:
+        plan = plan.model_copy(update={"notes": plan.notes + cap_notes})
     if not verification.passed:
         update["has_solution"] = False
         update["notes"] = plan.notes + ["The solver's plan failed independent verification and is not returned as a solution: "

@@ -181,8 +181,16 @@ class BuiltModel:
 
 
 def ascii_id(text: str) -> str:
-    """A stable ASCII fragment for variable names."""
-    return re.sub(r"[^A-Za-z0-9]", "_", str(text)) or "_"
+    """A stable, collision-free ASCII fragment for solver names: letters and digits stay, every other character
+    (``_`` included) becomes ``_<hex code>_``, so ``a-b``, ``a_b``, ``a.b`` and ``a b`` get different names and the
+    fragment decodes to exactly one id. Only model builders name solver variables and rows with it."""
+    text = str(text)
+    if text.isascii() and text.isalnum():
+        return text
+    return _UNSAFE.sub(lambda m: f"_{ord(m.group(0)):x}_", text) or "_"
+
+
+_UNSAFE = re.compile(r"[^A-Za-z0-9]")
 
 
 

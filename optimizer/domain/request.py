@@ -185,6 +185,23 @@ class PlanRequest(_UserModel):
     time_limit_s: Seconds = 20.0
     relative_gap: Fraction = 0.01
 
+    def item_caps(self, food_id: str) -> tuple[float, float]:
+        """(grams per item, grams per day) allowed for ``food_id`` (g). A ``food_bounds`` max overrides both
+        defaults for that food; a request without a profile (a generic LP) applies no per-item caps unless it
+        sets ``max_item_grams`` / ``max_food_grams_per_day`` itself (``math.inf`` = no cap)."""
+        bound = self.food_bounds.get(food_id)
+        if bound is not None and bound.max is not None:
+            return float(bound.max), float(bound.max)
+        explicit = self.model_fields_set
+        person = self.profile is not None
+        item = self.max_item_grams if (person or "max_item_grams" in explicit) else math.inf
+        day = self.max_food_grams_per_day if (person or "max_food_grams_per_day" in explicit) else math.inf
+        return float(item), float(day)
+
+    def default_caps_apply(self) -> bool:
+        """Whether the default per-item caps (``max_item_grams``, ``max_food_grams_per_day``) apply at all."""
+        return self.profile is not None or bool({"max_item_grams", "max_food_grams_per_day"} & self.model_fields_set)
+
     @model_validator(mode="before")
     @classmethod
     def _iu_at_the_boundary(cls, data: Any) -> Any:

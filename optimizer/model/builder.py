@@ -92,6 +92,8 @@ class _Builder(RealismRows):
         self.constraint_names.append(constraint.name)
 
     def var(self, name: str, lo: float | None = 0.0, hi: float | None = None, integer: bool = False) -> pulp.LpVariable:
+        if hi is not None and math.isinf(hi):
+            hi = None
         v = self.prob.add_variable(name, lo, hi, pulp.LpInteger if integer else pulp.LpContinuous)
         self.vars[name] = v
         if integer and not (lo is not None and hi is not None and lo == hi):
@@ -146,8 +148,9 @@ class _Builder(RealismRows):
         for f, food in s.foods.items():
             gpu = food.portion_grams if household else 1.0
             hi_b = bounds.get(f, no_bounds)[1]
-            cap_day = min(s.max_food_grams_per_day, hi_b if hi_b is not None else math.inf)
-            if household:  # at most max_portions_per_item portions of one food a day, over all meals
+            # a food's own bound overrides the default caps (max_item_grams, max_food_grams_per_day)
+            cap_day = s.max_food_grams_per_day if hi_b is None else hi_b
+            if household and hi_b is None:  # at most max_portions_per_item portions of one food a day, over all meals
                 cap_day = min(cap_day, s.portion_cap(f) * gpu)
             cap_days[f] = cap_day
             fid = _aid(f)
@@ -162,8 +165,12 @@ class _Builder(RealismRows):
                         v = self.var(name, units, units, integer=False)
                         items[name] = ItemVar(d, m, f, gpu, locked=True)
                     else:
-                        cap = min(s.max_item_grams, cap_day)
-                        hi = min(float(s.portion_cap(f)), math.floor(cap / gpu + 1e-9)) if household else cap
+                        cap = min(s.max_item_grams, cap_day) if bounds.get(f, no_bounds)[1] is None else cap_day
+                        if household:
+                            units = math.floor(cap / gpu + 1e-9) if math.isfinite(cap) else s.portion_cap(f)
+                            hi = float(units) if bounds.get(f, no_bounds)[1] is not None else min(float(s.portion_cap(f)), units)
+                        else:
+                            hi = cap
                         if hi <= 0:
                             continue
                         v = self.var(name, 0.0, hi, integer=household)

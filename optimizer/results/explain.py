@@ -45,8 +45,11 @@ def _food_day_cap(spec: ModelSpec, food_id: str) -> float:
     """Most grams of one food per day the caps allow."""
     food = spec.foods[food_id]
     _lo, hi = spec.food_bounds.get(food_id, (None, None))
+    if hi is not None:  # a food's own bound overrides the default caps (as the model builder does)
+        return hi
     if spec.household:
-        per_item = min(spec.portion_cap(food_id), math.floor(spec.max_item_grams / food.portion_grams + 1e-9)) * food.portion_grams
+        per_item = (min(spec.portion_cap(food_id), math.floor(spec.max_item_grams / food.portion_grams + 1e-9))
+                    if math.isfinite(spec.max_item_grams) else spec.portion_cap(food_id)) * food.portion_grams
     else:
         per_item = spec.max_item_grams
     meals = 1 if spec.household else len(spec.meals_for[food_id])  # household: the portion cap is per day

@@ -293,13 +293,16 @@ def _check_items(chk: _Checker, plan: Plan, foods: FoodTable, names: dict[str, s
     for row in per_item.itertuples(index=False):
         if (row.day, row.meal, row.food_id) in locked_keys:
             continue
-        chk.at_most(row.grams, req.max_item_grams, f"{_where(row, names)}: single item (max_item_grams)", "g")
+        item_cap = req.item_caps(row.food_id)[0]
+        if math.isfinite(item_cap):
+            chk.at_most(row.grams, item_cap, f"{_where(row, names)}: single item (max_item_grams)", "g")
     per_food_day = items.groupby(["day", "food_id"], as_index=False)["grams"].sum()
     locked_food_days = {(d, f) for d, _, f in locked_keys}
     for row in per_food_day.itertuples(index=False):
         label = f"day {row.day}, {row.food_id}" + (f" ({names[row.food_id]})" if row.food_id in names else "")
-        if (row.day, row.food_id) not in locked_food_days:
-            chk.at_most(row.grams, req.max_food_grams_per_day, f"{label}: grams per day (max_food_grams_per_day)", "g")
+        day_cap = req.item_caps(row.food_id)[1]
+        if (row.day, row.food_id) not in locked_food_days and math.isfinite(day_cap):
+            chk.at_most(row.grams, day_cap, f"{label}: grams per day (max_food_grams_per_day)", "g")
         bound = req.food_bounds.get(row.food_id)
         if bound is not None and bound.max is not None:
             chk.at_most(row.grams, bound.max, f"{label}: food_bounds max", "g")
