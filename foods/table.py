@@ -1,6 +1,7 @@
 """``FoodTable``: a food catalogue (nutrients per 100 g, portions, tags, prices) and ``load_foods()``.
 
-The shipped catalogue is USDA SR24 (7,907 foods, public domain) built by ``foods.build_usda``; custom
+The shipped catalogues are USDA SR24 (7,907 foods, public domain, the default) built by ``foods.build_usda``
+and USDA FNDDS 2017-2018 (7,083 foods as eaten, ``load_foods("fndds")``) built by ``foods.build_fndds``; custom
 foods come in through :meth:`FoodTable.from_frame` / :meth:`FoodTable.from_csv`. Nutrient values are per
 100 g edible portion, unit in the column name; NaN means *unknown*, never 0.
 """
@@ -22,6 +23,8 @@ from foods.csvtools import id_key
 from foods.diet import DIET_COLUMNS, diet_tags
 from foods.errors import FoodDataError, ProblemLog, UnknownFoodError
 from foods.everyday import MEALS, read_everyday
+from foods.fndds import DESCRIPTOR_COLUMNS, read_fndds
+from foods.fndds import SOURCE as FNDDS_SOURCE
 from foods.limits import (
     MAX_PORTION_AMOUNT,
     MAX_PORTION_GRAMS,
@@ -38,7 +41,9 @@ OTHER_NUMBER_COLUMNS = ("default_portion_grams", "price_per_100g")
 #: Free-text columns a custom frame may carry along (kept as they are, never treated as nutrients).
 PASSTHROUGH_TEXT_COLUMNS = ("note", "notes", "brand", "source")
 NON_NUTRIENT_COLUMNS = frozenset((*TEXT_COLUMNS, *BOOL_COLUMNS, *OTHER_NUMBER_COLUMNS, *PASSTHROUGH_TEXT_COLUMNS,
-                                  "portion_name", "portion_grams", "food_id"))
+                                  *DESCRIPTOR_COLUMNS, "portion_name", "portion_grams", "food_id"))
+RECIPE_COLUMNS = ["food_id", "sr_id", "description", "grams_per_100g"]
+CATALOGUES = ("sr24", "fndds")
 PORTION_COLUMNS = ["food_id", "portion", "amount", "grams"]
 DEFAULT_GROUP = "Custom foods"
 FALLBACK_PORTION = ("100 g", 100.0)
@@ -56,12 +61,16 @@ class FoodTable:
     NaN = unknown), ``everyday``, ``meals``, ``default_portion``, ``default_portion_grams``, the diet tags
     ``vegan, vegetarian, pescatarian, omnivore``, ``allergens``, ``price_per_100g`` (NaN = unknown) and
     ``price_source``. ``portions`` has one row per household measure: ``food_id, portion, amount, grams``.
+    ``recipes`` (FNDDS only; empty otherwise) has ``food_id, sr_id, description, grams_per_100g``.
     """
 
-    def __init__(self, frame: pd.DataFrame, portions: pd.DataFrame | None = None, *, source: str = "") -> None:
+    def __init__(self, frame: pd.DataFrame, portions: pd.DataFrame | None = None, *, source: str = "",
+                 recipes: pd.DataFrame | None = None) -> None:
         self.frame = frame
         self.portions = _empty_portions() if portions is None else portions.reset_index(drop=True)
         self.source = source
+        self.recipes = (pd.DataFrame({c: pd.Series(dtype=object if c != "grams_per_100g" else np.float64)
+                                      for c in RECIPE_COLUMNS}) if recipes is None else recipes)
 
     # ----------------------------------------------------------------- basics
     def __len__(self) -> int:
@@ -122,13 +131,35 @@ class FoodTable:
             raise UnknownFoodError(str(food_id))
         return self.portions.loc[self.portions["food_id"] == food_id, ["portion", "amount", "grams"]]
 
+    # ----------------------------------------------------------------- recipes
+    @functools.cached_property
+    def _recipe_rows(self) -> dict[str, np.ndarray]:
+        return {str(k): v for k, v in self.recipes.groupby("food_id", sort=False).indices.items()}
+
+    def ingredients(self, food_id: str) -> pd.DataFrame:
+        """The food's recipe expanded to SR ingredients: ``sr_id, description, grams_per_100g`` (g of the
+        ingredient as listed per 100 g of the food as eaten), largest first.
+
+        Empty (same columns) for a food without a recipe: every SR24 or custom food, and FNDDS foods new in
+        2017-18. Raises :class:`UnknownFoodError` for an id that is not in the table.
+        """
+        if food_id not in self:
+            raise UnknownFoodError(str(food_id))
+        rows = self._recipe_rows.get(food_id)
+        part = self.recipes.iloc[rows if rows is not None else []]
+        return part[["sr_id", "description", "grams_per_100g"]].reset_index(drop=True)
+
     # ----------------------------------------------------------------- queries
     def search(self, text: str, group: str | None = None) -> pd.DataFrame:
-        """Foods whose name (or id) contains every word of ``text`` (case-insensitive); everyday foods first.
+        """Foods whose name, display name (FNDDS) or id contains every word of ``text`` (case-insensitive);
+        everyday foods first.
 
         ``group`` keeps foods whose group name contains it (case-insensitive), e.g. ``"nuts"``.
         """
-        haystack = (self.frame["name"].astype(str) + " " + self.frame.index.astype(str)).str.lower()
+        haystack = self.frame["name"].astype(str) + " " + self.frame.index.astype(str)
+        if "display_name" in self.frame.columns:
+            haystack = haystack + " " + self.frame["display_name"].fillna("").astype(str)
+        haystack = haystack.str.lower()
         mask = pd.Series(True, index=self.frame.index)
         for word in str(text).lower().split():
             mask &= haystack.str.contains(word, regex=False)
@@ -156,7 +187,8 @@ class FoodTable:
             if food_id not in self.frame.index:
                 raise UnknownFoodError(food_id)
         portions = self.portions[self.portions["food_id"].isin(set(wanted))]
-        return FoodTable(self.frame.loc[wanted], portions, source=self.source)
+        recipes = self.recipes[self.recipes["food_id"].isin(set(wanted))].reset_index(drop=True)
+        return FoodTable(self.frame.loc[wanted], portions, source=self.source, recipes=recipes)
 
     def combine(self, other: FoodTable) -> FoodTable:
         """Both catalogues in one; ``other`` wins on duplicate ids (its row and its portions)."""
@@ -166,7 +198,9 @@ class FoodTable:
         portions = pd.concat([self.portions[~self.portions["food_id"].isin(set(other.frame.index))],
                               other.portions], ignore_index=True)
         source = " + ".join(s for s in (self.source, other.source) if s)
-        return FoodTable(frame, portions, source=source)
+        recipes = pd.concat([self.recipes[~self.recipes["food_id"].isin(set(other.frame.index))], other.recipes],
+                            ignore_index=True)
+        return FoodTable(frame, portions, source=source, recipes=recipes)
 
     def with_prices(self, *price_lists: Any) -> FoodTable:
         """A table with ``price_per_100g``/``price_source`` from the price lists; the last list wins per food.
@@ -180,7 +214,7 @@ class FoodTable:
             prices = prices[prices.index.isin(frame.index)]
             frame.loc[prices.index, "price_per_100g"] = prices["price_per_100g"].astype(np.float64)
             frame.loc[prices.index, "price_source"] = prices["price_source"].astype(str)
-        return FoodTable(frame, self.portions, source=self.source)
+        return FoodTable(frame, self.portions, source=self.source, recipes=self.recipes)
 
     # ----------------------------------------------------------------- constructors
     @classmethod
@@ -401,12 +435,33 @@ def read_shipped_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
     return foods, portions
 
 
-@functools.cache
-def load_foods() -> FoodTable:
-    """The shipped USDA SR24 catalogue (7,907 foods) with everyday foods, diet tags and allergens.
+def load_foods(catalogue: str = "sr24") -> FoodTable:
+    """A shipped catalogue: ``"sr24"`` (default: USDA SR24, 7,907 foods) or ``"fndds"`` (USDA FNDDS 2017-2018,
+    7,083 foods as eaten, with WWEIA categories, FPED food-group equivalents and recipes).
 
     Cached: later calls return the same object (treat it as immutable). No prices (see ``with_prices``).
+    Raises :class:`FoodDataError` for an unknown catalogue name.
     """
+    name = str(catalogue).strip().lower()
+    if name not in CATALOGUES:
+        raise FoodDataError(f"unknown catalogue '{catalogue}'.", source="load_foods", column="catalogue",
+                            fix=f"Use one of: {', '.join(CATALOGUES)}.")
+    return _cached_catalogue(name)
+
+
+@functools.cache
+def _cached_catalogue(name: str) -> FoodTable:
+    return build_fndds_table() if name == "fndds" else build_sr24_table()
+
+
+def build_fndds_table() -> FoodTable:
+    """The FNDDS catalogue built from the shipped files (uncached; use ``load_foods("fndds")``)."""
+    foods, portions, recipes = read_fndds()
+    return FoodTable(_normalise_standard_columns(foods), portions, source=FNDDS_SOURCE, recipes=recipes)
+
+
+def build_sr24_table() -> FoodTable:
+    """The SR24 catalogue with everyday foods, diet tags and allergens (uncached; use ``load_foods()``)."""
     foods, portions = read_shipped_frames()
     with _data_file("everyday.csv").open("r", encoding="utf-8") as handle:
         everyday = read_everyday(handle, foods.index, portions)
@@ -417,8 +472,8 @@ def load_foods() -> FoodTable:
                      source="USDA SR24 (public domain), shipped with Cofactor")
 
 
-def timed_load() -> float:
-    """Seconds one uncached build of the shipped catalogue takes (for benchmarks)."""
+def timed_load(catalogue: str = "sr24") -> float:
+    """Seconds one uncached build of a shipped catalogue (``"sr24"`` or ``"fndds"``) takes (for benchmarks)."""
     started = time.perf_counter()
-    load_foods.__wrapped__()
+    _cached_catalogue.__wrapped__(str(catalogue).lower())
     return time.perf_counter() - started
