@@ -36,7 +36,7 @@ PROCESSED_GROUPS = frozenset({"03", "18", "19", "21", "22", "25", "35", "36"})
 
 FLESH = re.compile(
     r"\b(beef|pork|chicken|turkey|ham|bacon|sausages?|salami|pepperoni|bologna|frankfurters?|lamb|veal|mutton|"
-    r"goat|venison|bison|game|duck|goose|meats?|liver|lard|tallow|suet|gelatins?|gelatine|chorizo|prosciutto|"
+    r"goat|venison|bison|game|duck|goose|dove|squab|pigeon|quail|pheasant|grouse|rabbit|meats?|liver|lard|tallow|suet|gelatins?|gelatine|chorizo|prosciutto|"
     r"pastrami|gravy|drippings|marshmallows?|collagen)\b")
 NOT_FLESH = re.compile(r"\b(meatless|without meat|imitation|vegetarian|coconut meat|soy-based|veggie|vegan)\b")
 SOUP_STOCK = re.compile(r"\b(soups?|stock|broth|bouillon|consomme)\b")
