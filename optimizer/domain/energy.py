@@ -13,9 +13,10 @@ IOM 2006, NAP record 10872 p. 75) for the body size assumed when weight or heigh
   girls ``135.3 − 30.8·age + PA·(10.0·kg + 934·m) + deposition`` (PA 1.00/1.16/1.31/1.56);
   energy deposition 20 kcal at 3–8 y, 25 kcal at 9–18 y.
 * 0–35 months: ``89·kg − 100 + deposition`` (175 kcal at 0–3 mo, 56 at 4–6 mo, 22 at 7–12 mo, 20 at 13–35 mo).
-* Pregnancy adds the 2nd-trimester increment (+340 kcal; 1st trimester +0, 3rd +452): the profile has no
-  trimester, so the middle value is used — set ``Profile.energy_kcal`` to override.
-  Lactation adds +330 kcal (first 6 months: 500 kcal milk energy − 170 kcal weight loss).
+* Pregnancy adds the increment of ``Profile.trimester``: +0 kcal (1st), +340 (2nd), +452 (3rd); unset, the
+  2nd-trimester value is used and the method says so. Lactation adds +330 kcal at 0–6 months post partum
+  (500 kcal milk energy − 170 kcal weight loss) and +400 kcal at 7–12 months (``Profile.months_postpartum``;
+  unset = 0–6 months).
 
 ``Profile.energy_kcal`` always overrides the estimate.
 """
@@ -37,8 +38,10 @@ _CHILD_PA: dict[Sex, dict[Activity, float]] = {
     "male": {"sedentary": 1.00, "low_active": 1.13, "active": 1.26, "very_active": 1.42},
     "female": {"sedentary": 1.00, "low_active": 1.16, "active": 1.31, "very_active": 1.56},
 }
-PREGNANCY_EXTRA_KCAL = 340.0  # 2nd trimester (1st: 0, 3rd: 452)
-LACTATION_EXTRA_KCAL = 330.0  # first 6 months postpartum
+PREGNANCY_EXTRA_KCAL = 340.0  # 2nd trimester (1st: 0, 3rd: 452): the default when the trimester is not given
+LACTATION_EXTRA_KCAL = 330.0  # first 6 months postpartum: the default when months_postpartum is not given
+TRIMESTER_EXTRA_KCAL: dict[int, float] = {1: 0.0, 2: 340.0, 3: 452.0}
+LACTATION_LATE_EXTRA_KCAL = 400.0  # 7–12 months postpartum
 
 # IOM Table 4-2 reference heights (cm) and weights (kg); adult 19–30 y values are used for every adult age.
 # (age_min inclusive, age_max exclusive, sex or None for both) -> (weight_kg, height_cm)
@@ -118,11 +121,18 @@ def estimate_energy(profile: Profile) -> EnergyEstimate:
     kcal = eer_kcal(profile.sex, profile.age, weight, height, profile.activity)
     extra = ""
     if profile.pregnant:
-        kcal += PREGNANCY_EXTRA_KCAL
-        extra = f" + {PREGNANCY_EXTRA_KCAL:g} kcal pregnancy (2nd trimester)"
+        add = TRIMESTER_EXTRA_KCAL[profile.trimester or 2]
+        kcal += add
+        when = (f"trimester {profile.trimester}" if profile.trimester else
+                "trimester not given: 2nd trimester assumed")
+        extra = f" + {add:g} kcal pregnancy ({when})"
     elif profile.lactating:
-        kcal += LACTATION_EXTRA_KCAL
-        extra = f" + {LACTATION_EXTRA_KCAL:g} kcal lactation (0–6 mo)"
+        late = profile.months_postpartum is not None and profile.months_postpartum > 6
+        add = LACTATION_LATE_EXTRA_KCAL if late else LACTATION_EXTRA_KCAL
+        kcal += add
+        when = ("7–12 mo" if late else "0–6 mo") if profile.months_postpartum is not None else \
+            "months post partum not given: 0–6 mo assumed"
+        extra = f" + {add:g} kcal lactation ({when})"
     activity = "" if profile.age < 3 else f", {profile.activity.replace('_', ' ')}"
     body = (f"{weight:g} kg" + ("" if profile.weight_kg is not None else " (IOM reference weight)")
             + f", {height:g} cm" + ("" if profile.height_cm is not None else " (IOM reference height)"))

@@ -13,7 +13,11 @@ Activity = Literal["sedentary", "low_active", "active", "very_active"]
 class Profile(BaseModel):
     """A person: sex, age in years, optional life stage, body weight and activity.
 
-    ``energy_kcal`` overrides the energy estimate (kcal/day) when given.
+    ``energy_kcal`` overrides the energy estimate (kcal/day) when given. ``trimester`` (1, 2 or 3) applies in
+    pregnancy and ``months_postpartum`` (0–12 months) in lactation; they set the energy increment (IOM 2005 EER:
+    +0 / +340 / +452 kcal by trimester; +330 kcal at 0–6 months, +400 kcal at 7–12 months post partum). Left
+    unset, pregnancy counts as the 2nd trimester and lactation as 0–6 months post partum (the plan's energy
+    note says so). Giving either outside its life stage is refused.
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -26,6 +30,10 @@ class Profile(BaseModel):
     height_cm: float | None = Field(default=None, gt=0, le=260)
     activity: Activity = "low_active"
     energy_kcal: float | None = Field(default=None, gt=0, le=10000, description="kcal/day override")
+    trimester: Literal[1, 2, 3] | None = Field(default=None, description="pregnancy only; unset = 2nd trimester")
+    months_postpartum: float | None = Field(
+        default=None, ge=0, le=12, description="lactation only, months since birth; unset = 0–6 months"
+    )
 
     @model_validator(mode="after")
     def _life_stage_consistent(self) -> "Profile":
@@ -35,6 +43,10 @@ class Profile(BaseModel):
             raise ValueError("choose pregnant or lactating, not both")
         if (self.pregnant or self.lactating) and not (14 <= self.age <= 50):
             raise ValueError("DRI pregnancy/lactation tables cover ages 14–50")
+        if self.trimester is not None and not self.pregnant:
+            raise ValueError("trimester applies to a pregnancy only: set pregnant=True or remove trimester")
+        if self.months_postpartum is not None and not self.lactating:
+            raise ValueError("months_postpartum applies to lactation only: set lactating=True or remove it")
         return self
 
     @property

@@ -149,9 +149,14 @@ DRI_COLUMNS = ["target_key", "nutrient_key", "kind", "bound", "life_stage", "age
                "value_iu", "unit", "applies_to", "source", "note"]
 LIFE_STAGES = ("female", "male", "both", "all", "pregnancy", "lactation")
 KIND_BOUND = {"rda": "min", "ai": "min", "rda_per_kg": "min", "amdr_low": "min",
-              "ul": "max", "cdrr": "max", "amdr_high": "max", "limit": "max"}
+              "ul": "max", "cdrr": "max", "amdr_high": "max", "limit": "max", "safety": "max", "safety_per_kg": "max"}
 KIND_LABEL = {"rda": "RDA", "ai": "AI", "rda_per_kg": "RDA per kg", "amdr_low": "AMDR", "amdr_high": "AMDR",
-              "ul": "UL", "cdrr": "CDRR", "limit": "limit"}
+              "ul": "UL", "cdrr": "CDRR", "limit": "limit", "safety": "safety limit",
+              "safety_per_kg": "safety limit per kg"}
+# Kinds whose maximum is a hard safety limit (``Target.is_upper_limit``: lifted only by a clinician override).
+SAFETY_KINDS = frozenset({"ul", "safety", "safety_per_kg"})
+PER_KG_KINDS = frozenset({"rda_per_kg", "safety_per_kg"})
+INFANT_AGE = 1.0  # years: infants (< 1 y) are out of scope
 # General Atwater factors (kcal per g) used to turn grams into percent of energy.
 KCAL_PER_GRAM = {"protein_g": 4.0, "carbohydrate_g": 4.0, "fat_g": 9.0, "saturated_fat_g": 9.0}
 # Every target key targets_for can produce (CONTRACTS.md), in display order.
@@ -159,7 +164,8 @@ TARGET_KEYS = (
     "energy_kcal", "protein_g", "carbohydrate_g", "fiber_g", "protein_energy_pct", "fat_energy_pct",
     "carbohydrate_energy_pct", "saturated_fat_energy_pct", "calcium_mg", "phosphorus_mg", "potassium_mg",
     "sodium_mg", "iron_mg", "zinc_mg", "vitamin_c_mg", "vitamin_a_rae_ug", "retinol_ug", "folate_ug",
-    "vitamin_b12_ug", "magnesium_mg", "supplemental_magnesium_mg", "vitamin_d_ug",
+    "vitamin_b12_ug", "folic_acid_ug", "selenium_ug", "choline_mg", "caffeine_mg", "magnesium_mg",
+    "supplemental_magnesium_mg", "vitamin_d_ug",
 )
 _AGE_GROUPS = ((0, 0.5, "0–6 mo"), (0.5, 1, "7–12 mo"), (1, 4, "1–3 y"), (4, 9, "4–8 y"), (9, 14, "9–13 y"),
                (14, 19, "14–18 y"), (19, 31, "19–30 y"), (31, 51, "31–50 y"), (51, 71, "51–70 y"),
@@ -208,7 +214,7 @@ def load_dri_table(path: Path = DRI_PATH) -> pd.DataFrame:
             if src.strip() not in known_sources:
                 bad(f"source key '{src}' is not in {DRI_SOURCES_PATH.name}", i, "source")
         unit = rec["unit"]
-        if unit not in ("pct", "g/kg") and not rec["target_key"].endswith("_" + unit):
+        if unit not in ("pct", "g/kg", "mg/kg") and not rec["target_key"].endswith("_" + unit):
             bad(f"unit '{unit}' does not match the key '{rec['target_key']}'", i, "unit")
         try:
             age_min = float(rec["age_min"])
@@ -250,7 +256,7 @@ def _side(rows: list[dict], bound: str, key: str, profile: Profile) -> list[dict
     for r in side:  # ND values come back from the frame as NaN
         if r["value"] is not None and pd.isna(r["value"]):
             r["value"] = None
-    plain = [r for r in side if r["kind"] != "rda_per_kg"]
+    plain = [r for r in side if r["kind"] not in PER_KG_KINDS]
     if len(plain) > 1:
         _fail(f"{len(plain)} rows give the {bound} of '{key}' for {life_stage_label(profile)} "
               f"(rows {[r['row'] for r in plain]})", fix="make the age ranges of these rows not overlap")
@@ -259,7 +265,7 @@ def _side(rows: list[dict], bound: str, key: str, profile: Profile) -> list[dict
 
 def _target_from_rows(key: str, rows: list[dict], profile: Profile) -> Target | None:
     """One Target from the rows (records) of one target key (None when no usable value remains)."""
-    first = next((r for r in rows if r["kind"] != "rda_per_kg"), rows[0])
+    first = next((r for r in rows if r["kind"] not in PER_KG_KINDS), rows[0])
     nutrient, applies_to, unit = first["nutrient_key"], first["applies_to"], first["unit"]
     lo = hi = None
     upper_is_ul = False
@@ -283,15 +289,22 @@ def _target_from_rows(key: str, rows: list[dict], profile: Profile) -> Target | 
         sources.append(r["source"])
         if r["note"]:
             notes.append(r["note"])
-    for r in _side(rows, "max", key, profile):
+    for r in sorted(_side(rows, "max", key, profile), key=lambda r: r["kind"] in PER_KG_KINDS):
         value = r["value"]
+        if r["kind"] == "safety_per_kg" and value is not None:
+            weight = _body_weight(profile)
+            notes.append(f"{value:g} mg/kg × {weight:g} kg = {value * weight:.1f} mg ({r['source']})")
+            sources.append(r["source"])
+            if hi is None or value * weight < hi:
+                hi, upper_is_ul = value * weight, True
+            continue
         if value is None and r["kind"] == "ul" and r["applies_to"] == "supplements":
             value = 0.0  # ND for supplements: "food/formula only" (IOM), i.e. no supplemental intake
         if value is None:
             notes.append(f"{KIND_LABEL[r['kind']]} not determinable ({r['source']})")
             continue
         hi = value
-        upper_is_ul = r["kind"] == "ul"
+        upper_is_ul = r["kind"] in SAFETY_KINDS
         suffix = "%" if unit == "pct" else f" {unit.replace('ug', 'µg')}"
         notes.append(f"{KIND_LABEL[r['kind']]} {_fmt(value)}{suffix} ({r['source']})")
         sources.append(r["source"])
@@ -309,6 +322,13 @@ def _target_from_rows(key: str, rows: list[dict], profile: Profile) -> Target | 
     )
 
 
+def _body_weight(profile: Profile) -> float:
+    """The profile's weight (kg), or the IOM reference weight for its sex and age."""
+    from optimizer.domain.energy import reference_body_size  # local: energy imports profile only
+
+    return profile.weight_kg if profile.weight_kg is not None else reference_body_size(profile.sex, profile.age)[0]
+
+
 def targets_for(profile: Profile) -> Targets:
     """Daily nutrient targets for a person from the DRI tables (``optimizer/data/dri.csv``, every row cited).
 
@@ -316,8 +336,14 @@ def targets_for(profile: Profile) -> Targets:
     targets are percent of energy. ``energy_kcal`` is the IOM 2005 EER (or ``profile.energy_kcal``) ± 10 %.
     ``supplemental_magnesium_mg`` bounds magnesium from supplements only (the UL); ``magnesium_mg`` bounds the
     total. A target whose life stage has no value in the reference is left out and named in ``basis``.
-    Edit the result with :meth:`Targets.with_overrides`.
+    Edit the result with :meth:`Targets.with_overrides`. Raises :class:`RequestError` for an infant (age < 1 y):
+    infant feeding is out of scope.
     """
+    if profile.age < INFANT_AGE:
+        raise RequestError(
+            f"Cofactor does not plan for infants (age {profile.age:g} y is under 1 year): infant feeding (breast milk "
+            "or formula, then first foods) needs a paediatrician, not an optimizer. Fix: use a profile aged 1 year or older."
+        )
     from optimizer.domain.energy import ENERGY_BAND_FRACTION, estimate_energy  # local: energy imports profile only
 
     energy = estimate_energy(profile)
