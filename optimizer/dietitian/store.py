@@ -10,8 +10,6 @@ saved when they hold a usable solution, so a failed solve never replaces or lose
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import json
 import os
 import sqlite3
@@ -19,187 +17,40 @@ import time
 from collections.abc import Iterator
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
-import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
-
-from foods.errors import CofactorError, DataError
-from optimizer.dietitian.migrations import LATEST_VERSION, migrate, plan_summary_from_json, schema_version
-from optimizer.results.plan import Plan
+from optimizer.dietitian.migrations import LATEST_VERSION, MigrationError, migrate, plan_summary_from_json, schema_version
+from optimizer.dietitian.records import (
+    ClientRecord,
+    Exclusions,
+    PlanRecord,
+    PlanStatus,
+    PriceListRecord,
+    parse_usual_diet_csv,
+    read_price_list_text,
+    read_usual_diet_csv,
+)
+from optimizer.dietitian.store_errors import (
+    DuplicateError,
+    NotFoundError,
+    StorageError,
+    StoreCorruptError,
+    StoreError,
+    StoreFullError,
+    StoreLockedError,
+    StoreReadOnlyError,
+    StoreSchemaError,
+    StoreUnavailableError,
+    store_error,
+)
 from optimizer.domain.profile import Profile
-from optimizer.domain.request import Allergen, DietPattern, PlanRequest, UsualItem
+from optimizer.domain.request import PlanRequest
+from optimizer.results.plan import Plan
 
 ENV_VAR = "COFACTOR_DB"
 DB_FILENAME = "cofactor.sqlite3"
 BUSY_TIMEOUT_MS = 30_000
-PlanStatus = Literal["draft", "final"]
-
-
-class StorageError(CofactorError, RuntimeError):
-    """The store cannot do what was asked (unsupported backend, plan without a solution, bad value)."""
-
-
-class NotFoundError(StorageError, LookupError):
-    """A client, plan or price list that is not in the store was asked for."""
-
-
-class DuplicateError(StorageError, ValueError):
-    """A client or price list with that name already exists."""
-
-
-# -- records -----------------------------------------------------------------------------------
-class Exclusions(BaseModel):
-    """What a client does not eat: diet pattern, food ids, SR food group names, allergens."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    diet_pattern: DietPattern = "omnivore"
-    foods: tuple[str, ...] = ()
-    groups: tuple[str, ...] = ()
-    allergens: tuple[Allergen, ...] = ()
-
-
-class ClientRecord(BaseModel):
-    """A client as the dietitian keeps them. ``plan_defaults`` are extra ``PlanRequest`` fields used for every plan
-    (e.g. ``{"vitamin_d_supplement_ug": 50, "days": 7}``)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: int | None = None
-    name: str = Field(min_length=1, max_length=200)
-    profile: Profile
-    notes: str = ""
-    usual_diet: tuple[UsualItem, ...] = ()
-    exclusions: Exclusions = Field(default_factory=Exclusions)
-    preferred_supplements: tuple[str, ...] = ()
-    plan_defaults: dict[str, Any] = Field(default_factory=dict)
-    created_at: datetime | None = None
-    updated_at: datetime | None = None
-
-    @field_validator("name")
-    @classmethod
-    def _clean_name(cls, value: str) -> str:
-        value = " ".join(value.split())
-        if not value:
-            raise ValueError("client name must not be blank")
-        return value
-
-    @field_validator("plan_defaults")
-    @classmethod
-    def _known_request_fields(cls, value: dict[str, Any]) -> dict[str, Any]:
-        owned = {"profile", "diet_pattern", "exclude_foods", "exclude_groups", "exclude_allergens", "usual_diet"}
-        allowed = set(PlanRequest.model_fields) - owned | {"vitamin_d_supplement_iu", "vitamin_d_weekly_supplement_iu"}
-        unknown = sorted(set(value) - allowed)
-        if unknown:
-            raise ValueError(
-                f"plan_defaults names {unknown}, not PlanRequest fields (profile, diet and exclusions are set on the "
-                f"client itself). Allowed: {', '.join(sorted(allowed))}"
-            )
-        return value
-
-    @model_validator(mode="after")
-    def _makes_a_request(self) -> "ClientRecord":
-        try:
-            self.to_request()
-        except ValidationError as exc:
-            problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'request'}: {e['msg']}" for e in exc.errors())
-            raise ValueError(f"the client's settings do not make a valid plan request ({problems})") from None
-        return self
-
-    def to_request(self, **updates: Any) -> PlanRequest:
-        """The client's plan request: profile, diet, exclusions, usual diet, preferred supplements, plan defaults,
-        then ``updates`` (any ``PlanRequest`` field) on top. Raises pydantic ``ValidationError`` for bad fields."""
-        data: dict[str, Any] = {
-            "profile": self.profile,
-            "diet_pattern": self.exclusions.diet_pattern,
-            "exclude_foods": self.exclusions.foods,
-            "exclude_groups": self.exclusions.groups,
-            "exclude_allergens": self.exclusions.allergens,
-            "usual_diet": self.usual_diet,
-        }
-        if self.preferred_supplements:
-            data["supplements"] = self.preferred_supplements
-        if self.usual_diet:
-            data["objective"] = "minimal_change"
-        data.update(self.plan_defaults)
-        data.update(updates)
-        return PlanRequest.model_validate(data)
-
-
-class PlanRecord(BaseModel):
-    """One saved plan version (without the plan itself; ``Store.get_plan(id)`` loads that)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: int
-    client_id: int
-    client_name: str
-    week_start: date
-    version: int
-    status: PlanStatus
-    author_note: str = ""
-    created_at: datetime
-    solver_status: str = ""
-    has_solution: bool = True
-    cost: float | None = None
-
-
-class PriceListRecord(BaseModel):
-    """A saved price list: the CSV text exactly as given (``foods.load_price_list`` format)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    id: int
-    name: str
-    csv_text: str
-    created_at: datetime
-
-    def to_frame(self) -> pd.DataFrame:
-        """The price list rows as a DataFrame (columns as in the CSV)."""
-        return pd.read_csv(io.StringIO(self.csv_text), dtype={"food_id": str})
-
-    def to_price_list(self) -> Any:
-        """The list as a ``foods.PriceList`` (for ``FoodTable.with_prices``)."""
-        return _read_price_list(self.csv_text, self.name)
-
-
-def _read_price_list(csv_text: str, name: str) -> Any:
-    from foods.prices import read_price_list
-
-    buffer = io.StringIO(csv_text)
-    buffer.name = f"price list '{name}'"  # type: ignore[attr-defined]
-    return read_price_list(buffer)
-
-
-# -- usual diet from CSV ----------------------------------------------------------------------
-def read_usual_diet_csv(path: str | Path) -> tuple[UsualItem, ...]:
-    """A usual diet from CSV: columns ``food_id, grams`` and optional ``meal, day`` (grams per day; one row per item).
-    Raises ``DataError`` naming the row and column of the first problem."""
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except OSError as exc:
-        raise DataError(f"cannot read the usual diet: {exc.strerror or exc}", source=str(path)) from None
-    return parse_usual_diet_csv(text, source=str(path))
-
-
-def parse_usual_diet_csv(text: str, source: str = "usual diet CSV") -> tuple[UsualItem, ...]:
-    """:func:`read_usual_diet_csv` for CSV text (e.g. an upload)."""
-    reader = csv.DictReader(text.lstrip("\ufeff").splitlines())
-    header = [h.strip() for h in reader.fieldnames or []]
-    if "food_id" not in header or "grams" not in header:
-        raise DataError("needs columns food_id and grams (optional: meal, day).", source=source, row=1)
-    items = []
-    for row_no, row in enumerate(reader, start=2):
-        row = {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
-        data = {k: row[k] for k in ("food_id", "grams", "meal", "day") if row.get(k)}
-        try:
-            items.append(UsualItem.model_validate(data))
-        except ValidationError as exc:
-            err = exc.errors()[0]
-            raise DataError(f"{err['msg']} (value {err.get('input')!r}).", source=source, row=row_no,
-                            column=str(err["loc"][0]) if err.get("loc") else None) from None
-    return tuple(items)
+TABLES = ("clients", "plans", "price_lists")
 
 
 # -- location --------------------------------------------------------------------------------
@@ -251,25 +102,54 @@ def _week(value: date | str) -> date:
 
 # -- the store -------------------------------------------------------------------------------
 class Store:
-    """Clients, saved plans and price lists in one SQLite file (see module docstring)."""
+    """Clients, saved plans and price lists in one SQLite file (see module docstring).
 
-    def __init__(self, url_or_path: str | os.PathLike[str] | None = None) -> None:
+    ``timeout_s``: how long to wait for another program's write lock before :class:`StoreLockedError` (seconds,
+    default 30). ``max_pages``: an optional cap on the file size in SQLite pages (``PRAGMA max_page_count``; a page is
+    4 kB by default); writes beyond it raise :class:`StoreFullError`, as a full disk does. Every SQLite failure
+    is raised as a named :class:`StoreError` (see ``optimizer.dietitian.store_errors``)."""
+
+    def __init__(self, url_or_path: str | os.PathLike[str] | None = None, *, timeout_s: float = BUSY_TIMEOUT_MS / 1000,
+                 max_pages: int | None = None) -> None:
         self.path = resolve_db_path(url_or_path) if url_or_path is not None else default_db_path()
+        if isinstance(timeout_s, bool) or not isinstance(timeout_s, (int, float)) or not 0 <= timeout_s <= 3600:
+            raise StorageError(f"timeout_s must be seconds in [0, 3600] (got {timeout_s!r}).")
+        if max_pages is not None and (isinstance(max_pages, bool) or not isinstance(max_pages, int) or max_pages < 1):
+            raise StorageError(f"max_pages must be a whole number >= 1 (got {max_pages!r}).")
+        self.timeout_s, self.max_pages = float(timeout_s), max_pages
+        if self.path.is_dir():
+            raise StoreUnavailableError(f"The database path {self.path} is a folder. Fix: give a file name, e.g. "
+                                        f"{self.path / DB_FILENAME}.", path=self.path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
-            raise StorageError(f"Cannot create the folder for the database {self.path}: {exc}") from exc
+            raise StoreUnavailableError(f"Cannot create the folder for the database {self.path}: {exc}",
+                                        path=self.path) from exc
         conn = self._open()
         try:
             self._use_wal(conn)
             migrate(conn)
+            self._check_tables(conn)
+        except sqlite3.Error as exc:
+            raise store_error(exc, self.path, timeout_s=self.timeout_s, doing="open") from exc
         finally:
             conn.close()
+
+    def _check_tables(self, conn: sqlite3.Connection) -> None:
+        """Refuse a file whose schema version promises tables it does not have."""
+        found = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()}
+        missing = [t for t in TABLES if t not in found]
+        if missing:
+            raise StoreSchemaError(
+                f"The database {self.path} says it is a Cofactor store (schema version {schema_version(conn)}) but "
+                f"has no {', '.join(missing)} table(s). It is another program's file or was damaged. Fix: point --db / "
+                "COFACTOR_DB at your Cofactor store (or restore it from a backup); a new file name starts an empty "
+                "store. This file was not changed.", path=self.path)
 
     def _use_wal(self, conn: sqlite3.Connection) -> None:
         """Switch a new file to WAL. SQLite may answer "database is locked" at once (without its busy handler)
         while another process creates the same file: retry for up to the busy timeout."""
-        deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+        deadline = time.monotonic() + self.timeout_s
         while True:
             try:
                 if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
@@ -277,8 +157,7 @@ class Store:
                 return
             except sqlite3.OperationalError as exc:
                 if not any(w in str(exc).lower() for w in ("locked", "busy")) or time.monotonic() > deadline:
-                    raise StorageError(f"Cannot set up the database {self.path}: {exc}. Fix: close other programs "
-                                       "using it, or choose another file with --db / COFACTOR_DB.") from exc
+                    raise
                 time.sleep(0.02)
 
     def __repr__(self) -> str:
@@ -292,11 +171,13 @@ class Store:
     # -- connections and transactions --------------------------------------------------------
     def _open(self) -> sqlite3.Connection:
         try:
-            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            conn = sqlite3.connect(self.path, timeout=self.timeout_s, isolation_level=None)
+            conn.execute(f"PRAGMA busy_timeout = {int(self.timeout_s * 1000)}")
+            conn.execute("PRAGMA foreign_keys = ON")
+            if self.max_pages is not None:
+                conn.execute(f"PRAGMA max_page_count = {int(self.max_pages)}")
         except sqlite3.Error as exc:
-            raise StorageError(f"Cannot open the database {self.path}: {exc}") from exc
-        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-        conn.execute("PRAGMA foreign_keys = ON")
+            raise store_error(exc, self.path, timeout_s=self.timeout_s, doing="open") from exc
         return conn
 
     @contextlib.contextmanager
@@ -304,26 +185,38 @@ class Store:
         conn = self._open()
         try:
             yield conn
+        except sqlite3.Error as exc:
+            raise store_error(exc, self.path, timeout_s=self.timeout_s, doing="read") from exc
         finally:
             conn.close()
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction (``BEGIN IMMEDIATE`` … ``COMMIT``); any exception rolls everything back."""
+        """One write transaction (``BEGIN IMMEDIATE`` … ``COMMIT``); any exception rolls everything back.
+        SQLite failures are raised as named :class:`StoreError` s (an ``IntegrityError`` is passed on as it is)."""
         conn = self._open()
         try:
             conn.execute("BEGIN IMMEDIATE")
             try:
                 yield conn
             except BaseException:
-                conn.execute("ROLLBACK")
+                with contextlib.suppress(sqlite3.Error):  # SQLite may already have rolled back (disk full)
+                    conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+        except sqlite3.IntegrityError:
+            raise
+        except sqlite3.Error as exc:
+            with contextlib.suppress(sqlite3.Error):
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+            raise store_error(exc, self.path, timeout_s=self.timeout_s, doing="write to") from exc
         finally:
             conn.close()
 
     @property
     def schema_version(self) -> int:
+        """The schema version recorded in the file (``PRAGMA user_version``)."""
         with self._read() as conn:
             return schema_version(conn)
 
@@ -337,8 +230,19 @@ class Store:
         "id, name, profile, notes, usual_diet, exclusions, preferred_supplements, plan_defaults, created_at, updated_at"
     )
 
+    def _client_from_row(self, row: tuple) -> ClientRecord:
+        cid, name = row[0], row[1]
+        try:
+            return self._parse_client(row)
+        except (ValueError, TypeError) as exc:  # JSON or validation (pydantic's ValidationError is a ValueError)
+            raise StoreCorruptError(
+                f"Client '{name}' (id {cid}) in {self.path} cannot be read back: {str(exc)[:300]}. The row was damaged "
+                "or saved by a build that accepted values this one refuses. Fix: remove the client "
+                f"(`cofactor client remove '{name}' --with-plans` after exporting its plans) and add it again.",
+                path=self.path) from None
+
     @staticmethod
-    def _client_from_row(row: tuple) -> ClientRecord:
+    def _parse_client(row: tuple) -> ClientRecord:
         cid, name, profile, notes, usual, excl, prefs, defaults, created, updated = row
         return ClientRecord(
             id=cid,
@@ -497,11 +401,20 @@ class Store:
 
     def get_plan(self, plan_id: int) -> Plan:
         """The saved plan (request, items, supplements, totals, targets) exactly as it was saved."""
-        return Plan.model_validate_json(self._plan_field(plan_id, "result"))
+        return self._parse_saved(plan_id, "result", Plan)
 
     def get_plan_request(self, plan_id: int) -> PlanRequest:
         """The request the saved plan was made from."""
-        return PlanRequest.model_validate_json(self._plan_field(plan_id, "request"))
+        return self._parse_saved(plan_id, "request", PlanRequest)
+
+    def _parse_saved(self, plan_id: int, column: str, model: Any) -> Any:
+        text = self._plan_field(plan_id, column)
+        try:
+            return model.model_validate_json(text)
+        except ValueError as exc:  # pydantic's ValidationError is a ValueError
+            raise StoreCorruptError(
+                f"Saved plan {plan_id} in {self.path} cannot be read back ({column}): {str(exc)[:300]}. Fix: restore "
+                "the store from a backup; other plans are unaffected.", path=self.path) from None
 
     def get_plan_record(self, plan_id: int) -> PlanRecord:
         """Who, which week, version, status and note of a saved plan."""
@@ -552,7 +465,7 @@ class Store:
         name = " ".join(str(name).split())
         if not name:
             raise StorageError("A price list needs a name.")
-        _read_price_list(csv_text, name)  # all-or-nothing validation: raises PriceListError naming row and column
+        read_price_list_text(csv_text, name)  # all-or-nothing validation: raises PriceListError naming row and column
         with self.transaction() as conn:
             existing = conn.execute("SELECT id FROM price_lists WHERE name = ?", (name,)).fetchone()
             if existing and not replace:
@@ -580,6 +493,8 @@ class Store:
 
 
 __all__ = [
-    "ClientRecord", "DuplicateError", "Exclusions", "LATEST_VERSION", "NotFoundError", "PlanRecord", "PriceListRecord",
-    "Store", "StorageError", "default_db_path", "parse_usual_diet_csv", "read_usual_diet_csv", "resolve_db_path",
+    "ClientRecord", "DuplicateError", "Exclusions", "LATEST_VERSION", "MigrationError", "NotFoundError", "PlanRecord",
+    "PlanStatus", "PriceListRecord", "Store", "StorageError", "StoreCorruptError", "StoreError", "StoreFullError",
+    "StoreLockedError", "StoreReadOnlyError", "StoreSchemaError", "StoreUnavailableError", "default_db_path",
+    "parse_usual_diet_csv", "read_usual_diet_csv", "resolve_db_path",
 ]
