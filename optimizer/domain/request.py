@@ -231,6 +231,26 @@ class PlanRequest(_UserModel):
                             strict_number(override[side], f"targets.{key}.{side}")
         return data
 
+    @model_validator(mode="before")
+    @classmethod
+    def _life_stage_rule(cls, data: Any) -> Any:
+        """No rule given: the default rule for the profile's life stage (starts at its vitamin D RDA; the Ca:Mg
+        ratio limit for adults only). See ``MagnesiumVitaminDRule.for_life_stage``."""
+        if isinstance(data, dict) and data.get("rule") is None and data.get("profile") is not None:
+            data = dict(data)
+            data.pop("rule", None)
+            try:
+                profile = data["profile"] if isinstance(data["profile"], Profile) else Profile.model_validate(data["profile"])
+            except ValueError:
+                return data  # the field validator reports the bad profile
+            from optimizer.domain.targets import targets_for
+            try:
+                rda = targets_for(profile)["vitamin_d_ug"].min
+            except (ValueError, KeyError):
+                return data  # infants are refused when the targets are made
+            data["rule"] = MagnesiumVitaminDRule.for_life_stage(rda or 15.0, profile.age)
+        return data
+
     @model_validator(mode="after")
     def _consistent(self) -> "PlanRequest":
         if self.profile is None and isinstance(self.targets, dict) and not self.targets:

@@ -4,8 +4,10 @@
 ``extra`` is a nondecreasing piecewise-linear schedule given by breakpoints; beyond the last
 breakpoint it continues with the last segment's slope. No published dose–response exists
 (../shared/reference/nutrition-facts.md §5e): the default is a *precautionary policy*, not a
-literature value — extra = 0 up to the vitamin D RDA (15 µg), rising linearly to +100 mg at
-the UL (100 µg). Users may set their own schedule (slope 0 allowed).
+literature value — extra = 0 up to the life stage's vitamin D RDA (15 µg; 20 µg over 70 y), rising
+linearly to +100 mg at 100 µg (the adult UL). Users may set their own schedule (slope 0 allowed).
+:meth:`MagnesiumVitaminDRule.for_life_stage` gives the default for a person; ``PlanRequest`` uses it when
+the request sets no rule.
 
 The rule also carries the evidence-based calcium:magnesium intake ratio (Rosanoff, Dai &
 Shapses, Adv Nutr 2016: ratios < 1.7 and > 2.8 "can be detrimental"; PPCCT treated > 2.6 as high).
@@ -21,6 +23,10 @@ DEFAULT_POLICY_TEXT = (
     "Default precautionary policy (not a published dose-response): extra magnesium is 0 mg up to "
     "15 µg/day supplemental vitamin D (the RDA), rising linearly to +100 mg at 100 µg/day (the UL)."
 )
+DEFAULT_RULE_START_UG = 15.0  # the vitamin D RDA of 1–70 y (NASEM-2011)
+DEFAULT_RULE_END_UG = 100.0  # the adult vitamin D UL, where the default schedule reaches +100 mg
+DEFAULT_RULE_END_MG = 100.0
+ADULT_AGE = 19.0  # the Ca:Mg ratio limit applies from this age by default (see docs/targets.md)
 
 
 class Breakpoint(BaseModel):
@@ -32,11 +38,11 @@ class Breakpoint(BaseModel):
     extra_magnesium_mg: float = Field(ge=0, description="extra magnesium required, mg/day")
 
 
-def _default_breakpoints() -> tuple[Breakpoint, ...]:
+def _default_breakpoints(start_ug: float = DEFAULT_RULE_START_UG) -> tuple[Breakpoint, ...]:
     return (
         Breakpoint(vitamin_d_ug=0, extra_magnesium_mg=0),
-        Breakpoint(vitamin_d_ug=15, extra_magnesium_mg=0),
-        Breakpoint(vitamin_d_ug=100, extra_magnesium_mg=100),
+        Breakpoint(vitamin_d_ug=start_ug, extra_magnesium_mg=0),
+        Breakpoint(vitamin_d_ug=DEFAULT_RULE_END_UG, extra_magnesium_mg=DEFAULT_RULE_END_MG),
     )
 
 
@@ -138,14 +144,36 @@ class MagnesiumVitaminDRule(BaseModel):
         """Required total magnesium (mg/day) = RDA + extra(d)."""
         return rda_mg + self.extra_magnesium_mg(vitamin_d_ug)
 
+    @classmethod
+    def for_life_stage(cls, vitamin_d_rda_ug: float, age: float) -> "MagnesiumVitaminDRule":
+        """The default rule for a person: extra magnesium starts at their life stage's vitamin D RDA (µg/day;
+        20 µg over 70 y) and the Ca:Mg ratio limit applies to adults (age ≥ 19 y) only: the DRIs themselves
+        put children's calcium:magnesium far above 2.6 (700/80 at 1–3 y, 1300/240 at 9–13 y)."""
+        start = float(vitamin_d_rda_ug)
+        if not 0 < start < DEFAULT_RULE_END_UG:
+            start = DEFAULT_RULE_START_UG
+        ratio = cls.model_fields["calcium_magnesium_ratio_max"].default if age >= ADULT_AGE else None
+        return cls(breakpoints=_default_breakpoints(start), calcium_magnesium_ratio_max=ratio)
+
+    @property
+    def default_start_ug(self) -> float | None:
+        """The vitamin D dose (µg/day) where a default-shaped schedule starts rising; None for a custom one."""
+        bps = self.breakpoints
+        if len(bps) == 3 and bps == _default_breakpoints(bps[1].vitamin_d_ug):
+            return bps[1].vitamin_d_ug
+        return None
+
     @property
     def is_default_policy(self) -> bool:
-        return self.breakpoints == _default_breakpoints()
+        """True for the default precautionary schedule, starting at any life stage's vitamin D RDA."""
+        return self.default_start_ug is not None
 
     def describe(self) -> str:
         """One sentence for reports and the UI."""
         if self.is_default_policy:
-            text = DEFAULT_POLICY_TEXT
+            start = self.default_start_ug
+            text = DEFAULT_POLICY_TEXT if start == DEFAULT_RULE_START_UG else DEFAULT_POLICY_TEXT.replace(
+                "15 µg/day supplemental vitamin D (the RDA)", f"{start:g} µg/day supplemental vitamin D (the RDA at this age)")
         else:
             pts = ", ".join(f"{b.vitamin_d_ug:g} µg → +{b.extra_magnesium_mg:g} mg" for b in self.breakpoints)
             text = f"Custom schedule set by the user: {pts} (continues with the last slope beyond)."

@@ -185,3 +185,35 @@ def test_life_stage_details_are_validated(kwargs):
 def test_infants_are_refused_with_a_request_error(age):
     with pytest.raises(RequestError, match="infants"):
         targets_for(Profile(sex="male", age=age))
+
+
+# -- the magnesium–vitamin D rule by life stage -------------------------------------------------------------
+from optimizer import MagnesiumVitaminDRule, PlanRequest  # noqa: E402
+
+
+@pytest.mark.parametrize("age, start", [(2, 15), (30, 15), (70.9, 15), (71, 20), (75, 20)])
+def test_default_rule_starts_at_the_life_stage_vitamin_d_rda(age, start):
+    request = PlanRequest(profile=Profile(sex="male", age=age), days=1)
+    assert request.rule.breakpoints[1].vitamin_d_ug == start
+    assert request.rule.extra_magnesium_mg(start) == 0
+    assert request.rule.is_default_policy and f"{start:g} µg/day" in request.rule.describe()
+
+
+def test_over_70_a_20_microgram_dose_needs_no_extra_magnesium_but_the_schedule_stays_settable():
+    default = PlanRequest(profile=Profile(sex="male", age=75), days=1)
+    assert default.rule.required_magnesium_mg(420, 20) == 420  # was 425.9 when the rule started at 15 µg
+    custom = PlanRequest(profile=Profile(sex="male", age=75), days=1,
+                         rule=MagnesiumVitaminDRule(breakpoints=[(0, 0), (10, 0), (100, 50)]))
+    assert custom.rule.extra_magnesium_mg(20) == pytest.approx(50 * 10 / 90)
+    assert not custom.rule.is_default_policy
+
+
+@pytest.mark.parametrize("age, ratio", [(2, None), (6, None), (15, None), (18.9, None), (19, 2.6), (75, 2.6)])
+def test_calcium_magnesium_ratio_is_adult_only_by_default(age, ratio):
+    assert PlanRequest(profile=Profile(sex="female", age=age), days=1).rule.calcium_magnesium_ratio_max == ratio
+
+
+def test_a_saved_request_keeps_its_rule():
+    request = PlanRequest(profile=Profile(sex="male", age=75), days=1)
+    again = PlanRequest.model_validate_json(request.model_dump_json())
+    assert again.rule == request.rule
