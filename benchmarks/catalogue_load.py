@@ -5,7 +5,8 @@
 cold  = a fresh Python process importing ``foods`` and calling ``load_foods()`` (includes importing pandas);
 warm  = building the catalogue again in a process that has already done so (files in the OS cache,
         modules imported) — the cost of ``load_foods()`` itself, without its cache;
-cached = a later ``load_foods()`` call (returns the cached object). Goal: warm well under 0.5 s.
+cached = a later ``load_foods()`` call (returns the cached object). Goal: warm well under 0.5 s,
+for the default SR24 catalogue and for ``load_foods("fndds")``.
 """
 
 from __future__ import annotations
@@ -47,6 +48,8 @@ def main() -> None:
     cold, count = cold_seconds()
     load_foods()
     warm = [timed_load() for _ in range(args.repeat)]
+    load_foods("fndds")
+    warm_fndds = [timed_load("fndds") for _ in range(args.repeat)]
     started = time.perf_counter()
     table = load_foods()
     cached = time.perf_counter() - started
@@ -58,8 +61,14 @@ def main() -> None:
     print(f"cold load (fresh process, incl. imports): {cold:.3f} s")
     print(f"warm load (median of {args.repeat}):           {median:.3f} s (min {min(warm):.3f}, max {max(warm):.3f})")
     print(f"cached load_foods():                      {cached * 1e6:.1f} µs")
-    verdict = "met" if median < GOAL_WARM_SECONDS else "NOT met"
-    print(f"goal: warm load under {GOAL_WARM_SECONDS:.1f} s: {verdict}")
+    fndds = load_foods("fndds")
+    median_fndds = statistics.median(warm_fndds)
+    print(f"FNDDS foods: {len(fndds)} ({int(fndds.frame['everyday'].sum())} everyday), portions: "
+          f"{len(fndds.portions)}, recipe rows: {len(fndds.recipes)}")
+    print(f"FNDDS warm load (median of {args.repeat}):     {median_fndds:.3f} s (min {min(warm_fndds):.3f}, "
+          f"max {max(warm_fndds):.3f})")
+    verdict = "met" if max(median, median_fndds) < GOAL_WARM_SECONDS else "NOT met"
+    print(f"goal: warm load under {GOAL_WARM_SECONDS:.1f} s (SR24 and FNDDS): {verdict}")
 
 
 if __name__ == "__main__":

@@ -102,7 +102,8 @@ def _numbers(table: pd.DataFrame, columns: list[str], source: str, header_rows: 
         bad = values.isna() | ((values < 0) & (column not in signed))
         if bad.any():
             position = int(np.flatnonzero(bad.to_numpy())[0])
-            raise FoodDataError(f"'{table[column].iloc[position]}' is not a {'' if column in signed else 'non-negative '}number.", source=source,
+            kind = "number" if column in signed else "non-negative number"
+            raise FoodDataError(f"'{table[column].iloc[position]}' is not a {kind}.", source=source,
                                 row=position + header_rows + 1, column=column, fix="Use the unchanged USDA file.")
         out[column] = values.astype(np.float64)
     return pd.DataFrame(out, index=table.index)

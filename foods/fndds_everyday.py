@@ -7,7 +7,8 @@ Rules (applied by ``foods.build_fndds``, all deterministic):
    liquor and cocktails, sugar substitutes, "vegetables on a sandwich" and "not included in a food category".
 2. Leave out foods whose description marks a reporting or niche variant (``NFS``, ``NS as to``, fast food,
    restaurant, school, reduced/low sodium, fortified, lactose free, sugar free, diet, light, frozen meal,
-   dry mix, powder, "fat added" (the "no added fat" twin is kept), frozen, a brand in parentheses), raw meat, poultry, fish or eggs, and anything with
+   dry mix, powder, "fat added" (the "no added fat" twin is kept), frozen, a brand in parentheses), raw meat,
+   poultry, fish or eggs, and anything with
    more than 0.5 g alcohol per 100 g.
 3. In each category keep the most generic remaining foods (fewest comma-separated qualifiers, then the shortest
    description, then the lowest food code): up to :data:`MIXED_DISH_CAP` for mixed-dish categories (WWEIA

@@ -36,7 +36,8 @@ PROCESSED_GROUPS = frozenset({"03", "18", "19", "21", "22", "25", "35", "36"})
 
 FLESH = re.compile(
     r"\b(beef|pork|chicken|turkey|ham|bacon|sausages?|salami|pepperoni|bologna|frankfurters?|lamb|veal|mutton|"
-    r"goat|venison|bison|game|duck|goose|dove|squab|pigeon|quail|pheasant|grouse|rabbit|meats?|liver|lard|tallow|suet|gelatins?|gelatine|chorizo|prosciutto|"
+    r"goat|venison|bison|game|duck|goose|dove|squab|pigeon|quail|pheasant|grouse|rabbit|meats?|liver|lard|"
+    r"tallow|suet|gelatins?|gelatine|chorizo|prosciutto|"
     r"pastrami|gravy|drippings|marshmallows?|collagen)\b")
 NOT_FLESH = re.compile(r"\b(meatless|without meat|imitation|vegetarian|coconut meat|soy-based|veggie|vegan)\b")
 SOUP_STOCK = re.compile(r"\b(soups?|stock|broth|bouillon|consomme)\b")
@@ -55,7 +56,8 @@ NOT_DAIRY = re.compile(r"\b(soy ?milk|soymilk|coconut milk|coconut cream|almond 
 EGG = re.compile(r"\b(eggs?|egg whites?|yolks?|mayonnaise|mayo|meringue|eggnog|fried rice|chow mein|lo mein)\b")
 HONEY = re.compile(r"\b(honey)\b")
 #: Often made with animal products the name does not show (traditional refried beans: lard; margarine: whey).
-MAYBE_ANIMAL = re.compile(r"\b(margarine|refried beans, canned, traditional|ready-to-eat|shortening, (household, )?(lard|animal)|vitamin d3)\b")
+MAYBE_ANIMAL = re.compile(r"\b(margarine|refried beans, canned, traditional|ready-to-eat|"
+                          r"shortening, (household, )?(lard|animal)|vitamin d3)\b")
 PLANT_PROCESSED = re.compile(
     r"^(sugars?|syrups?|molasses|jams|jellies|marmalade|cocoa, dry powder|sweeteners?|pectin|tortillas, "
     r"ready-to-bake or -fry, (corn|flour)|taco shells|crackers, (matzo|saltines)|pita|bread, (pita|french|"

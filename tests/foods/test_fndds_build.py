@@ -75,7 +75,8 @@ def test_display_name_rules() -> None:
 
 def test_read_table_skips_the_title_record_and_normalises_headers(tmp_path: Path) -> None:
     path = tmp_path / "t.csv"
-    path.write_text('\ufeff"Title\nsecond line",,\nFood code,"Sugars, total\n(g)",4:0    (g)\n1,2,3\n', encoding="utf-8")
+    text = '\ufeff"Title\nsecond line",,\nFood code,"Sugars, total\n(g)",4:0    (g)\n1,2,3\n'
+    path.write_text(text, encoding="utf-8")
     table = read_table(path, "Food code")
     assert table.columns.tolist() == ["Food code", "Sugars, total (g)", "4:0 (g)"] and table.iloc[0].tolist() == [
         "1", "2", "3"]

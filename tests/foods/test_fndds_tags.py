@@ -17,7 +17,8 @@ def table() -> FoodTable:
 
 def _tags(table: FoodTable, food_id: str) -> tuple[bool, bool, bool, set[str]]:
     row = table[food_id]
-    return bool(row["vegan"]), bool(row["vegetarian"]), bool(row["pescatarian"]), set(filter(None, row["allergens"].split(";")))
+    allergens = set(filter(None, row["allergens"].split(";")))
+    return bool(row["vegan"]), bool(row["vegetarian"]), bool(row["pescatarian"]), allergens
 
 
 def test_bean_burrito_with_cheese_is_vegetarian_not_vegan(table: FoodTable) -> None:
