@@ -21,7 +21,7 @@ TEMPLATE = """# FNDDS catalogue (foods as eaten): provenance
   are tagged by name and WWEIA rules (`tags_source` = `rules`). Distinct SR ingredients used: {sr_ingredients}.
   Sub-recipes (8-digit ingredient codes) are expanded recursively; `grams_per_100g` is grams of the ingredient
   as listed per 100 g of food as eaten (recipe weight / (total weight x (1 + moisture change %/100)) x 100).
-- Portions kept: {portions} (weight 0 "Quantity not specified", "Guideline amount" and brand subcode rows dropped).
+- Portions kept: {portions} (weight > 0; "Quantity not specified", "Guideline amount" and brand subcode rows dropped).
 - Everyday foods: {everyday} (rules in `foods/fndds_everyday.py` plus the curated `{curated}`,
   SHA-256 `{curated_sha}`).
 - Units: nutrient keys carry their unit (`_g`, `_mg`, `_ug` = µg, `_kcal`); vitamin D is µg (FNDDS gives D2 + D3
