@@ -69,6 +69,18 @@ def check_food_ids(request: PlanRequest, frame: pd.DataFrame) -> None:
             )
 
 
+def check_groups(request: PlanRequest, frame: pd.DataFrame) -> None:
+    """Raise :class:`RequestError` for an ``exclude_groups`` name the table lacks (a typo would exclude nothing)."""
+    if not request.exclude_groups:
+        return
+    groups = sorted({str(g) for g in frame["group"].dropna().unique()}) if "group" in frame.columns else []
+    known = {g.lower() for g in groups}
+    unknown = [g for g in request.exclude_groups if g.lower() not in known]
+    if unknown:
+        raise RequestError(f"Unknown food group(s) {unknown} in exclude_groups, so nothing would be excluded. "
+                           f"Fix: use group names of the food table: {'; '.join(groups) or '(the table has no groups)'}.")
+
+
 def _meal_list(value: object, meals: tuple[str, ...]) -> tuple[str, ...]:
     text = value if isinstance(value, str) else ""
     listed = [m for m in text.split(";") if m]
@@ -93,6 +105,7 @@ def select_candidates(request: PlanRequest, frame: pd.DataFrame) -> Candidates:
     listed meals is in the request (e.g. custom meal names), it is allowed at every meal.
     """
     check_food_ids(request, frame)
+    check_groups(request, frame)
     removed: dict[str, int] = {}
     explicit = set(request.food_ids or ())
     named = {i.food_id for i in request.locked} | {i.food_id for i in request.must_include}
