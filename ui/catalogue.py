@@ -46,6 +46,14 @@ def label_of(key: str) -> str:
     return nutrient_labels().get(key, (key.replace("_", " "), ""))[0]
 
 
+def food_name(food_id: str) -> str:
+    """The catalogue name of a food id (the id itself when it is not a food, e.g. a food group name)."""
+    frame = active_foods().frame
+    if food_id in frame.index and "name" in frame.columns:
+        return str(frame.at[food_id, "name"])
+    return food_id
+
+
 @st.cache_data(show_spinner=False)
 def targets_for_profile(profile_json: str) -> Any:
     """DRI targets for a profile given as JSON (cached: profiles are small and hashable as text)."""

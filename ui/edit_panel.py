@@ -179,9 +179,10 @@ def _apply_swap(plan: Plan, slot: Slot, new_food: str, reoptimise: bool) -> None
             problems += swapped.verification.violations[:10]
         st.error("The swap was not made; the plan is unchanged.\n\n" + "\n\n".join(problems or [swapped.status]))
         return
-    state.store_plan(swapped, keep_previous=True)
+    note = new_notes[-1] if new_notes else "Swapped."
+    state.store_plan(swapped, keep_previous=True, edit=note)
     st.session_state.pop(SUBSTITUTES, None)
-    state.flash((new_notes[-1] if new_notes else "Swapped.") + " See what changed below the plan.")
+    state.flash(note + " See what changed below the plan.")
     st.rerun()
 
 

@@ -57,8 +57,8 @@ def solve(request: PlanRequest, note: str = "") -> None:
     if plan is None:
         return
     state.store_plan(plan)
-    outcome = "Plan ready" if plan.has_solution else "No plan meets every target"
-    message = f"{outcome} ({plan.status}, {plan.runtime_s:.1f} s)."
+    outcome = "Plan ready" if plan.has_solution else "No plan"
+    message = f"{outcome}: {results_panel.status_headline(plan)} ({plan.runtime_s:.1f} s)"
     state.flash(f"{note} — {message}" if note else message, "success" if plan.has_solution else "warning")
     st.rerun()
 

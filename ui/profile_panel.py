@@ -182,8 +182,8 @@ def render_targets(profile: Profile | None) -> tuple[dict[str, TargetOverride | 
     st.caption(f"Targets for this profile ({base.basis or 'DRI tables'}).{energy} Edit min/max, switch a target "
                "off, or make it a weekly average. Magnesium rises with the vitamin D dose (see Supplements).")
     edited = st.data_editor(
-        targets_editor_frame(base, shown), key=editor_key(), width="stretch", hide_index=True,
-        height=36 * (len(base) + 1) + 4,
+        targets_editor_frame(base, shown), key=editor_key(), width="stretch", hide_index=True, num_rows="fixed",
+        height=35 * (len(base) + 1) + 3,  # header + one 35 px line per target: no empty line below the last one
         column_config={
             "use": st.column_config.CheckboxColumn("Use", help="Untick to drop this target from the plan."),
             "target": st.column_config.TextColumn("Target", disabled=True),

@@ -3,14 +3,24 @@ and — when no plan exists — the explanation with one-click fixes."""
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
+from optimizer.domain.request import ClinicianOverride, PlanRequest
+from optimizer.results.explain import STRUCTURAL, is_clinician_fix, over_limit_checks
 from optimizer.results.plan import DISCLAIMER, Fix, Plan
-from optimizer.domain.request import PlanRequest
+from optimizer.results.wording import plain, readable_notes, target_label
 from ui import catalogue, charts, state, views
 
+#: Headlines of a run that found no plan (a "best plan so far" would contradict "no plan").
+NO_PLAN_TEXT = {
+    "time_limit": "Time limit reached before any plan was found.",
+    "error": "The solver failed before finding a plan.",
+    "not_solved": "No plan was found.",
+}
 STATUS_TEXT = {
     "optimal": "Best plan found and proven optimal (within the gap).",
     "gap_limit": "Plan within the requested optimality gap.",
@@ -54,15 +64,25 @@ def _missing(nutrient: str, ids: list[str]) -> int:
     return int(table.missing(nutrient, known))
 
 
+def status_headline(plan: Plan) -> str:
+    """One sentence for the plan's status that never contradicts whether a plan exists."""
+    if not plan.has_solution:
+        if plan.verification is not None and not plan.verification.passed:
+            return "The solver's plan failed the independent check, so it is not shown."
+        return NO_PLAN_TEXT.get(plan.status, STATUS_TEXT["infeasible"])
+    return STATUS_TEXT.get(plan.status, plan.status)
+
+
 def render_status(plan: Plan) -> None:
     verified = ""
-    if plan.verification is not None:
+    if plan.verification is not None and plan.has_solution:
         verified = " Independently re-checked from the catalogue: " + ("passed." if plan.verification.passed else
                                                                         "FAILED.")
-    headline = STATUS_TEXT.get(plan.status, plan.status)
-    text = f"**{headline}** Solver {plan.solver or '-'}, {plan.runtime_s:.1f} s.{verified}"
+    text = f"**{status_headline(plan)}** Solver {plan.solver or '-'}, {plan.runtime_s:.1f} s.{verified}"
     (st.success if plan.has_solution and plan.status in ("optimal", "gap_limit") else
      st.warning if plan.has_solution else st.error)(text)
+    for edit in state.edits():
+        st.caption(f"Changed since: {edit}")
 
 
 def render_explanation(plan: Plan, *, key_prefix: str = "fix") -> None:
@@ -71,16 +91,17 @@ def render_explanation(plan: Plan, *, key_prefix: str = "fix") -> None:
     if explanation is None:
         return
     st.markdown(f"#### Why\n{explanation.summary}")
-    failed = [p for p in explanation.precheck if not p.ok]
+    failed = [p for p in explanation.precheck if not p.ok and (p.message or p.target) not in explanation.summary]
     for row in failed:
-        st.markdown(f"- {row.message or row.target}")
+        st.markdown(f"- {row.message or target_label(row.target, row.nutrient)}")
     if explanation.shortfalls:
-        frame = pd.DataFrame([s.model_dump() for s in explanation.shortfalls])
-        cols = [c for c in ("target", "day", "bound", "required", "achieved", "gap", "unit", "priority") if c in frame]
-        st.dataframe(frame[cols], hide_index=True, width="stretch")
+        st.dataframe(shortfalls_table(plan), hide_index=True, width="stretch")
     if explanation.fixes and plan.request is not None:
         st.markdown("#### One-click fixes")
         for i, fix in enumerate(explanation.fixes):
+            if is_clinician_fix(fix):
+                render_clinician_form(plan, key=f"{key_prefix}_{i}")
+                continue
             if st.button(f"Apply: {fix.description}", key=f"{key_prefix}_{i}", width="stretch",
                          help="Changes the request as described and makes the plan again."):
                 try:
@@ -90,8 +111,56 @@ def render_explanation(plan: Plan, *, key_prefix: str = "fix") -> None:
                 else:
                     st.rerun()
     if explanation.nearest_plan_items:
+        nearest = pd.DataFrame([i.model_dump() for i in explanation.nearest_plan_items])
+        nearest = pd.DataFrame({"Day": nearest["day"], "Meal": nearest["meal"], "Food": nearest["food"],
+                                "Amount": [views.portion_text(r.portions, r.portion_name, r.grams)
+                                           for r in nearest.itertuples()]})
         with st.expander("The nearest plan (misses the targets above)"):
-            st.dataframe(pd.DataFrame([i.model_dump() for i in explanation.nearest_plan_items]), hide_index=True)
+            st.dataframe(nearest, hide_index=True)
+
+
+def shortfalls_table(plan: Plan) -> pd.DataFrame:
+    """The explanation's shortfalls in words: target label, day, needed, the nearest plan's amount, the gap."""
+    rows = []
+    for s in plan.explanation.shortfalls if plan.explanation else []:
+        if s.nutrient in STRUCTURAL:  # a food group or food id, not a nutrient
+            label = catalogue.food_name(s.target)
+        else:
+            label = target_label(s.target, s.nutrient)
+        rows.append({"Target": label, "Day": "" if s.day is None else views.day_label(s.day),
+                     "Needed": f"{'at least' if s.bound == 'min' else 'at most'} {plain(s.required)} {s.unit}",
+                     "Nearest plan": f"{plain(s.achieved)} {s.unit}",
+                     "Short / over by": f"{plain(s.gap)} {s.unit}"})
+    return pd.DataFrame(rows)
+
+
+def render_clinician_form(plan: Plan, key: str) -> None:
+    """A clinician override as a small form: name, reason, the new upper limit. Applying it re-plans."""
+    over = over_limit_checks(plan.explanation) if plan.explanation else []
+    if not over:
+        return
+    with st.form(f"{key}_clinician"):
+        st.markdown("**Clinician override of a safety upper limit** (recorded and shown on the plan)")
+        labels = {c.target: f"{target_label(c.target, c.nutrient)} (limit {plain(c.required_max)})" for c in over}
+        c1, c2 = st.columns(2)
+        name = c1.text_input("Clinician's name", key=f"{key}_clinician_name")
+        limit_key = c2.selectbox("Upper limit", list(labels), format_func=labels.get, key=f"{key}_clinician_target")
+        row = next(c for c in over if c.target == limit_key)
+        reason = st.text_input("Reason", key=f"{key}_clinician_reason")
+        new = st.number_input("New upper limit (per day)", min_value=0.0, key=f"{key}_clinician_limit",
+                              value=float(math.ceil(row.possible_min)))
+        if st.form_submit_button("Apply the override and plan again"):
+            try:
+                request = plan.request.model_copy(update={"clinician_override": ClinicianOverride(
+                    clinician=name, reason=reason, upper_limits={limit_key: float(new)})})
+                request = PlanRequest.model_validate(request.model_dump())
+            except (ValidationError, ValueError) as error:
+                st.error("Fill in the clinician's name and the reason: " + "; ".join(
+                    e["msg"] for e in error.errors()) if isinstance(error, ValidationError) else str(error))
+                return
+            state.request_solve(request, note=f"Clinician override by {name}: {labels[limit_key].split(' (')[0]} "
+                                              f"at most {plain(new)}")
+            st.rerun()
 
 
 def render_summary(plan: Plan) -> None:
@@ -213,9 +282,10 @@ def render_results(plan: Plan | None) -> None:
     if plan.explanation is not None:
         with st.expander("What the optimizer could not fully meet"):
             render_explanation(plan, key_prefix="fix_partial")
-    if plan.notes:
-        with st.expander(f"Notes from the optimizer ({len(plan.notes)})"):
-            for note in plan.notes:
+    notes = readable_notes(plan.notes)
+    if notes:
+        with st.expander(f"Notes from the optimizer ({len(notes)})"):
+            for note in notes:
                 st.caption(note)
     render_summary(plan)
     render_grid(plan)

@@ -13,6 +13,7 @@ itself remembers lives under keys that start with an underscore, which no widget
 * ``_custom_foods``, ``_price_lists``, ``_foods``, ``_uploads`` – uploaded catalogues (see ``ui.catalogue``).
 * ``_targets_version`` – bumps the targets editor's key so that restored overrides are shown fresh.
 * ``_flash`` – one-shot messages shown at the top of the next run.
+* ``_edits`` – what was changed by hand (swaps, re-plans) since the plan was made, shown with its status.
 * ``_opened_from`` – ``(client_id, week_start)`` of the saved plan last opened from the Clients page, so that
   saving it again defaults to the same week (a new version) instead of next week.
 * ``_locks_shown_for``, ``_substitutes`` – the edit panel's own memory (see ``ui.edit_panel``): the plan whose
@@ -39,6 +40,7 @@ RESTORE = "_restore"
 SOLVE_NEXT = "_solve_next"
 TARGETS_VERSION = "_targets_version"
 FLASH = "_flash"
+EDITS = "_edits"
 OPENED_FROM = "_opened_from"
 
 Restorer = Callable[[PlanRequest], dict[str, Any]]
@@ -81,10 +83,12 @@ def previous_plan() -> Plan | None:
     return st.session_state.get(PREVIOUS_PLAN)
 
 
-def store_plan(plan: Plan, *, keep_previous: bool = False) -> None:
-    """Make ``plan`` the current plan. ``keep_previous`` keeps the old one for the diff view."""
+def store_plan(plan: Plan, *, keep_previous: bool = False, edit: str | None = None) -> None:
+    """Make ``plan`` the current plan. ``keep_previous`` keeps the old one for the diff view; ``edit`` describes a
+    change made by hand to the current plan (kept with the plan's status until a new plan is made)."""
     old = st.session_state.get(PLAN)
     st.session_state[PREVIOUS_PLAN] = old if keep_previous and old is not None else None
+    st.session_state[EDITS] = [*st.session_state.get(EDITS, []), edit] if edit else []
     st.session_state[PLAN] = plan
     st.session_state[REQUEST] = plan.request
 
@@ -98,6 +102,11 @@ def open_plan(plan: Plan, origin: tuple[int, Any] | None = None) -> None:
     store_plan(plan)
     request_restore(plan.request)
     st.session_state[OPENED_FROM] = origin
+
+
+def edits() -> list[str]:
+    """Changes made by hand to the current plan since it was made (oldest first)."""
+    return list(st.session_state.get(EDITS, []))
 
 
 def opened_from() -> tuple[int, Any] | None:

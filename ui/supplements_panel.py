@@ -22,6 +22,10 @@ MODES = {"choose": "Let Cofactor choose (within limits)", "daily": "Prescribed d
 USES = {"products": "Any product, when food falls short", "choose": "Only products I pick",
         "none": "No supplements (food only)"}
 DEFAULT_RULE = MagnesiumVitaminDRule()
+PRODUCT_COLUMNS = {"name": "Product", "brand_example": "Example brand", "form": "Form",
+                   "vitamin_d_ug_per_unit": "Vitamin D (µg/unit)", "vitamin_d_iu_per_unit": "Vitamin D (IU/unit)",
+                   "magnesium_mg_per_unit": "Magnesium (mg/unit)", "schedule": "Schedule",
+                   "max_units_per_day": "Most units/day", "price_per_unit": "Price/unit ($)", "source": "Source"}
 
 
 @state.register_restorer
@@ -76,10 +80,8 @@ def render_products() -> tuple[str, ...] | None:
                             help="Real products with label doses (elemental magnesium). Remove any you "
                                  "do not want; the optimizer picks doses within label maximums.")
     with st.expander(f"Product details ({len(all_ids)} products)"):
-        cols = [c for c in ("name", "brand_example", "form", "vitamin_d_ug_per_unit", "vitamin_d_iu_per_unit",
-                            "magnesium_mg_per_unit", "schedule", "max_units_per_day", "price_per_unit", "source")
-                if c in frame]
-        st.dataframe(frame[cols], width="stretch")
+        cols = {c: label for c, label in PRODUCT_COLUMNS.items() if c in frame}
+        st.dataframe(frame[list(cols)].rename(columns=cols), width="stretch", hide_index=True)
     if set(chosen) == set(all_ids):
         return None
     return tuple(chosen)

@@ -17,17 +17,16 @@ Pure library functions over :func:`optimizer.plan` (no UI). Two ways of re-plann
 
 Locks live in the plan's request (``request.locked``, ``request.locked_supplements``) and so carry over to every
 later re-plan; :func:`unlock` (or ``replan(unlock_items=..., unlock_days=...)``) releases them. :func:`swap_item`
-puts a chosen substitute (e.g. one from :func:`suggest_substitutes`) in place of an item, re-optimising only that day.
+(in ``optimizer.editing.swap``) puts a chosen substitute (e.g. one from :func:`suggest_substitutes`) in place of an
+item, re-optimising only that day.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-import pandas as pd
 from pydantic import BaseModel
 
 from optimizer.domain.errors import RequestError
@@ -41,11 +40,10 @@ if TYPE_CHECKING:
     from foods.table import FoodTable
 
 Slot = tuple[int, str, str]  # (day, meal, food_id)
-CONTINUOUS_MIN_GRAMS = 10.0  # a substitute "is in" a continuous plan from 10 g
 
 
 # -- catalogue defaults ---------------------------------------------------------------------------
-def _foods(foods: FoodTable | None) -> FoodTable:
+def default_foods(foods: FoodTable | None) -> FoodTable:
     if foods is not None:
         return foods
     import foods as foods_pkg
@@ -53,7 +51,7 @@ def _foods(foods: FoodTable | None) -> FoodTable:
     return foods_pkg.load_foods()
 
 
-def _supplements(supplements: SupplementCatalogue | None) -> SupplementCatalogue:
+def default_supplements(supplements: SupplementCatalogue | None) -> SupplementCatalogue:
     if supplements is not None:
         return supplements
     import foods as foods_pkg
@@ -61,7 +59,7 @@ def _supplements(supplements: SupplementCatalogue | None) -> SupplementCatalogue
     return foods_pkg.load_supplements()
 
 
-def _run(request: PlanRequest, foods: FoodTable | None, supplements: SupplementCatalogue | None,
+def run_request(request: PlanRequest, foods: FoodTable | None, supplements: SupplementCatalogue | None,
          solver: str | None, time_limit_s: float | None) -> Plan:
     from optimizer.planner import plan as make_plan
 
@@ -75,13 +73,13 @@ def _lock_for(item: PlanItem, household: bool) -> LockedItem:
     return LockedItem(day=item.day, meal=item.meal, food_id=item.food_id, grams=item.grams)
 
 
-def _slot(slot: Sequence) -> Slot:
+def as_slot(slot: Sequence) -> Slot:
     """(day, meal, food_id) as plain Python types (DataFrame rows give numpy integers)."""
     day, meal, food_id = slot
     return int(day), str(meal), str(food_id)
 
 
-def _find_items(plan: Plan, slot: Slot) -> list[PlanItem]:
+def find_items(plan: Plan, slot: Slot) -> list[PlanItem]:
     day, meal, food_id = slot
     found = [r for r in plan.item_rows if r.day == day and r.meal == meal and r.food_id == food_id]
     if not found:
@@ -98,7 +96,7 @@ def _merge_locks(existing: Iterable[LockedItem], new: Iterable[LockedItem]) -> t
     return tuple(out.values())
 
 
-def _day_locks(plan: Plan, day: int) -> list[LockedItem]:
+def day_locks(plan: Plan, day: int) -> list[LockedItem]:
     household = plan.request.portions == "household"
     return [_lock_for(r, household) for r in plan.item_rows if r.day == day and r.grams > 0]
 
@@ -131,34 +129,34 @@ def replan(
     if unlock_items or unlock_days:
         plan = unlock(plan, items=unlock_items, days=unlock_days)
     req = plan.request
-    lock_items = [_slot(s) for s in lock_items]
-    exclude_items = [_slot(s) for s in exclude_items]
+    lock_items = [as_slot(s) for s in lock_items]
+    exclude_items = [as_slot(s) for s in exclude_items]
     lock_days = [int(d) for d in lock_days]
     only_days = None if only_days is None else [int(d) for d in only_days]
     for d in [*lock_days, *(only_days or ())]:
         if not 1 <= d <= req.days:
             raise RequestError(f"Day {d} is not in this plan (days 1..{req.days}). Fix: pick an existing day.")
     household = req.portions == "household"
-    new_locks = [_lock_for(i, household) for slot in lock_items for i in _find_items(plan, slot)]
+    new_locks = [_lock_for(i, household) for slot in lock_items for i in find_items(plan, slot)]
     for d in lock_days:
-        new_locks += _day_locks(plan, d)
+        new_locks += day_locks(plan, d)
     day_supplement_locks = []
     if lock_days:
-        weekly = _weekly_ids(_supplements(supplements))
+        weekly = _weekly_ids(default_supplements(supplements))
         day_supplement_locks = [LockedSupplement(day=r.day, supplement_id=r.supplement_id, units=r.units)
                                 for r in plan.supplement_rows if r.day in set(lock_days) and r.supplement_id not in weekly]
     for slot in exclude_items:
-        _find_items(plan, slot)
+        find_items(plan, slot)
     base = req.model_copy(update={
         "locked": _merge_locks(req.locked, new_locks),
         "locked_supplements": tuple(req.locked_supplements) + tuple(day_supplement_locks),
     })
     if only_days is None and not exclude_items:
         updated = base.model_copy(update={"exclude_foods": tuple(dict.fromkeys([*req.exclude_foods, *exclude_foods]))})
-        return _run(updated, foods, supplements, solver, time_limit_s)
+        return run_request(updated, foods, supplements, solver, time_limit_s)
 
     days = sorted(set(only_days or ()) | {s[0] for s in exclude_items})
-    table, catalogue = _foods(foods), _supplements(supplements)
+    table, catalogue = default_foods(foods), default_supplements(supplements)
     current = plan.model_copy(update={"request": base})
     notes: list[str] = []
     statuses: list[Plan] = []
@@ -166,7 +164,7 @@ def replan(
         slots = [s for s in exclude_items if s[0] == day]
         sub_req = day_request(current, day, foods=table, supplements=catalogue, exclude_slots=slots,
                               exclude_foods=exclude_foods)
-        sub = _run(sub_req, foods, supplements, solver, time_limit_s)
+        sub = run_request(sub_req, foods, supplements, solver, time_limit_s)
         statuses.append(sub)
         if not sub.has_solution:
             explanation = sub.explanation.summary if sub.explanation else sub.status
@@ -178,7 +176,7 @@ def replan(
         notes.append(f"day {day} re-optimised (objective of that day {sub.objective_value})")
     verification = verify_plan(current, table, catalogue)
     return current.model_copy(update={
-        "status": _worst_status(statuses), "has_solution": verification.passed, "verification": verification,
+        "status": worst_status(statuses), "has_solution": verification.passed, "verification": verification,
         "objective_value": None, "best_bound": None, "gap": max((s.gap or 0.0 for s in statuses), default=None),
         "runtime_s": sum(s.runtime_s for s in statuses), "explanation": None, "shadow_price_rows": [],
         "notes": [*plan.notes, *notes, *([f"Excluded on the re-optimised day(s) only: {', '.join(exclude_foods)}"]
@@ -186,7 +184,7 @@ def replan(
     })
 
 
-def _worst_status(plans: list[Plan]) -> str:
+def worst_status(plans: list[Plan]) -> str:
     order = ["error", "infeasible", "unbounded", "not_solved", "time_limit", "gap_limit", "optimal"]
     return min((p.status for p in plans), key=order.index, default="optimal")
 
@@ -326,9 +324,9 @@ def unlock(plan: Plan, *, items: Sequence[Slot] = (), days: Sequence[int] = (), 
     they are, only later re-plans are free to change them. Raises :class:`RequestError` for an item or day that is
     not in the plan (an item that is not locked is simply left as it is)."""
     req = plan.request
-    slots = {_slot(s) for s in items}
+    slots = {as_slot(s) for s in items}
     for slot in slots:
-        _find_items(plan, slot)
+        find_items(plan, slot)
     day_set = {int(d) for d in days}
     for d in day_set:
         if not 1 <= d <= req.days:
@@ -347,65 +345,6 @@ def unlock(plan: Plan, *, items: Sequence[Slot] = (), days: Sequence[int] = (), 
                       for r in plan.item_rows],
         "supplement_rows": [r.model_copy(update={"locked": r.locked and (r.day, r.supplement_id) in kept_doses})
                             for r in plan.supplement_rows],
-    })
-
-
-def swap_item(
-    plan: Plan,
-    day: int,
-    meal: str,
-    food_id: str,
-    new_food_id: str,
-    *,
-    foods: FoodTable | None = None,
-    supplements: SupplementCatalogue | None = None,
-    reoptimise: bool = False,
-    solver: Literal["highs", "cbc"] | None = None,
-    time_limit_s: float | None = None,
-) -> Plan:
-    """Swap one item for another food (e.g. a row of :func:`suggest_substitutes`) and keep the targets met.
-
-    Only that day is re-optimised, exactly as :func:`suggest_substitutes` checks a candidate: the rest of the day
-    stays, the old food is forbidden at that (day, meal), ``new_food_id`` is required there (at least one household
-    portion, or 10 g in a continuous plan) and, unless ``reoptimise=True``, only its amount and the day's own foods
-    may change. Every other day is copied unchanged and the result is verified against the plan's request. When no
-    such day exists the original plan comes back with ``has_solution=False`` and a note saying why. Raises
-    :class:`RequestError` for an item or food that is not in the plan or catalogue."""
-    table, catalogue = _foods(foods), _supplements(supplements)
-    slot = _slot((day, meal, food_id))
-    day, meal, food_id = slot
-    _find_items(plan, slot)
-    new_food_id = str(new_food_id)
-    if new_food_id not in table.frame.index:
-        raise RequestError(f"Food '{new_food_id}' is not in the catalogue. Fix: pick a food id from the catalogue "
-                           "(e.g. a row of suggest_substitutes).")
-    if new_food_id == food_id:
-        raise RequestError(f"Swapping {food_id} for itself changes nothing. Fix: pick another food.")
-    household = plan.request.portions == "household"
-    need = (MustInclude(food_id=new_food_id, meal=meal, min_portions=1.0) if household
-            else MustInclude(food_id=new_food_id, meal=meal, min_grams=CONTINUOUS_MIN_GRAMS))
-    day_foods = sorted({r.food_id for r in plan.item_rows if r.day == day} | {new_food_id})
-    sub_req = day_request(plan, day, foods=table, supplements=catalogue, exclude_slots=[slot], extra_must=[need],
-                          food_ids=None if reoptimise else day_foods)
-    sub = _run(sub_req, foods, supplements, solver, time_limit_s)
-    name = str(table.frame.at[new_food_id, "name"]) if "name" in table.frame.columns else new_food_id
-    old_name = _find_items(plan, slot)[0].food
-    if not sub.has_solution:
-        why = sub.explanation.summary if sub.explanation else sub.status
-        return plan.model_copy(update={
-            "status": sub.status, "has_solution": False, "explanation": sub.explanation,
-            "notes": [*plan.notes, f"Day {day} {meal}: {old_name} cannot be swapped for {name} with every target "
-                                   f"met: {why}"],
-        })
-    spliced = splice_day(plan, sub, day, table, catalogue)
-    verification = verify_plan(spliced, table, catalogue)
-    return spliced.model_copy(update={
-        "status": _worst_status([plan, sub]), "has_solution": verification.passed, "verification": verification,
-        "objective_value": None, "best_bound": None, "gap": sub.gap, "runtime_s": sub.runtime_s,
-        "explanation": None, "shadow_price_rows": [],
-        "notes": [*plan.notes, f"day {day} {meal}: {old_name} swapped for {name} (day re-optimised, objective of "
-                               f"that day {sub.objective_value})"]
-                 + ([] if verification.passed else ["The swapped plan failed verification."]),
     })
 
 
@@ -428,102 +367,3 @@ def duplicate_week(plan: Plan, *, week_start: int | None = None) -> PlanRequest:
         "days": end - start + 1, "usual_diet": tuple(usual), "objective": "minimal_change",
         "locked": (), "locked_supplements": (), "must_include": tuple(must),
     })
-
-
-# -- substitutes ------------------------------------------------------------------------------------
-SUBSTITUTE_COLUMNS = ["food_id", "food", "group", "grams", "portions", "feasible", "objective_change", "note"]
-
-
-def suggest_substitutes(
-    plan: Plan,
-    day: int,
-    meal: str,
-    food_id: str,
-    *,
-    foods: FoodTable | None = None,
-    supplements: SupplementCatalogue | None = None,
-    limit: int = 5,
-    max_candidates: int | None = None,
-    reoptimise: bool = False,
-    solver: Literal["highs", "cbc"] | None = None,
-    time_limit_s: float | None = None,
-) -> pd.DataFrame:
-    """Ranked substitutes for one item that keep the day's targets met.
-
-    Candidates come from the same meal's allowed pool (same diet, allergen and exclusion rules), same food group
-    first, then closest in the targeted nutrients at the item's grams. For each of the best ``max_candidates``
-    (default ``2 × limit``) the day is re-optimised with the rest of the day locked, the old food forbidden at that
-    slot and the candidate required there; ``objective_change`` is the change in that day's objective against the
-    day as it is (same one-day problem, the item kept). By default only the candidate's amount and more of the
-    day's own foods may change (small, fast models); ``reoptimise=True`` lets the whole allowed pool fill the gap. Returns columns ``food_id, food, group, grams, portions,
-    feasible, objective_change, note``: feasible first, then same group, then smallest objective change.
-    """
-    from optimizer.compile.candidates import select_candidates
-
-    table, catalogue = _foods(foods), _supplements(supplements)
-    day, meal, food_id = _slot((day, meal, food_id))
-    original = _find_items(plan, (day, meal, food_id))
-    req = plan.request
-    frame = table.frame
-    household = req.portions == "household"
-    slot = (day, meal, food_id)
-    # the day as it is, in the one-day problem: every item locked
-    day_foods = sorted({r.food_id for r in plan.item_rows if r.day == day})
-    base_req = day_request(plan, day, foods=table, supplements=catalogue, extra_locks=_day_locks(plan, day),
-                           food_ids=None if reoptimise else day_foods)
-    baseline = _run(base_req, foods, supplements, solver, time_limit_s)
-    base_obj = baseline.objective_value if baseline.has_solution else None
-
-    probe = day_request(plan, day, foods=table, supplements=catalogue, exclude_slots=[slot])
-    pool = [f for f in select_candidates(probe, frame).at_meal(meal) if f != food_id]
-    in_meal = {r.food_id for r in plan.item_rows if r.day == day and r.meal == meal}
-    pool = [f for f in pool if f not in in_meal]
-    if not pool:
-        return pd.DataFrame(columns=SUBSTITUTE_COLUMNS)
-    ranked = _rank_by_similarity(pool, food_id, sum(r.grams for r in original), plan, frame)
-    rows = []
-    for cand, same_group, distance in ranked[: (max_candidates or 2 * limit)]:
-        need = (MustInclude(food_id=cand, meal=meal, min_portions=1.0) if household
-                else MustInclude(food_id=cand, meal=meal, min_grams=CONTINUOUS_MIN_GRAMS))
-        sub_req = day_request(plan, day, foods=table, supplements=catalogue, exclude_slots=[slot], extra_must=[need],
-                              food_ids=None if reoptimise else [*day_foods, cand])
-        sub = _run(sub_req, foods, supplements, solver, time_limit_s)
-        got = [r for r in sub.item_rows if r.meal == meal and r.food_id == cand]
-        grams = float(sum(r.grams for r in got)) if got else 0.0
-        portions = float(sum(r.portions or 0.0 for r in got)) if got and household else None
-        change = (sub.objective_value - base_obj) if (sub.has_solution and base_obj is not None and sub.objective_value is not None) else math.nan
-        added = sorted({r.food for r in sub.item_rows if not r.locked and r.food_id != cand})
-        if not sub.has_solution:
-            note = "no plan keeps the targets met with this swap" + (f": {sub.explanation.summary}" if sub.explanation else "")
-        else:
-            note = ("same food group" if same_group else "different food group") + (f"; also adds {', '.join(added)}" if added else "")
-        rows.append({"food_id": cand, "food": str(frame.at[cand, "name"]) if "name" in frame.columns else cand,
-                     "group": str(frame.at[cand, "group"]) if "group" in frame.columns else "",
-                     "grams": grams, "portions": portions, "feasible": bool(sub.has_solution),
-                     "objective_change": change, "note": note, "_same": same_group, "_dist": distance})
-    out = pd.DataFrame(rows)
-    out["_infeasible"] = ~out["feasible"]
-    out["_obj"] = out["objective_change"].fillna(np.inf)
-    out = out.sort_values(["_infeasible", "_same", "_obj", "_dist"], ascending=[True, False, True, True], kind="stable")
-    return out[SUBSTITUTE_COLUMNS].head(limit).reset_index(drop=True)
-
-
-def _rank_by_similarity(pool: list[str], food_id: str, grams: float, plan: Plan, frame: pd.DataFrame) -> list[tuple[str, bool, float]]:
-    """(food_id, same_group, distance) sorted: same group first, then nutrient distance at ``grams`` (each targeted
-    nutrient scaled by its target bound, so mg and µg weigh alike)."""
-    nutrients = [t.nutrient for t in plan.target_rows if t.nutrient in frame.columns and t.applies_to == "total"]
-    nutrients = list(dict.fromkeys(nutrients))
-    scale = {}
-    for t in plan.target_rows:
-        bound = t.min or t.max
-        if t.nutrient in nutrients and bound and t.kind == "amount":
-            scale[t.nutrient] = max(scale.get(t.nutrient, 0.0), float(bound))
-    cols = [n for n in nutrients if n in scale]
-    values = frame.loc[[food_id, *pool], cols].astype(float).fillna(0.0) * grams / 100.0 if cols else None
-    group = frame["group"] if "group" in frame.columns else pd.Series("", index=frame.index)
-    out = []
-    for f in pool:
-        dist = float(sum(abs(values.at[f, n] - values.at[food_id, n]) / scale[n] for n in cols)) if cols else 0.0
-        out.append((f, str(group.get(f, "")) == str(group.get(food_id, "")) and str(group.get(food_id, "")) != "", dist))
-    out.sort(key=lambda x: (not x[1], x[2]))
-    return out

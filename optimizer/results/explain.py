@@ -36,8 +36,16 @@ from optimizer.results.plan import (
     Verification,
 )
 from optimizer.domain.request import PlanRequest
+from optimizer.results.wording import amount, plain, target_label, unit_of
 from optimizer.solve.adapter import SolveOptions, SolveResult, solve
 from optimizer.domain.targets import Targets
+
+#: The fix that only a clinician can apply (a recorded override of a safety upper limit): the UI shows a form.
+CLINICIAN_FIX = ("Only a clinician may raise a safety upper limit: a clinician override (their name, the reason and "
+                 "the new limit) lifts it, and it is recorded and shown on the plan.")
+NOT_ENOUGH = " This alone is not enough: other targets are short too (see the combined fix)."
+MAY_NOT_BE_ENOUGH = (" Checked with any-gram amounts; with whole portions, variety rules and whole supplement units "
+                     "it may still not be enough.")
 
 
 # -- 1. precheck -----------------------------------------------------------------------------------
@@ -98,15 +106,17 @@ def precheck(spec: ModelSpec, targets: Targets, rule_extra_mg: float = 0.0) -> l
         need_min = t.min + (rule_extra_mg if t.key == spec.magnesium_key and t.min is not None else 0.0) if t.min is not None else None
         possible_max, possible_min = food_hi + hi, food_lo + lo
         ok = (need_min is None or possible_max >= need_min - 1e-9) and (t.max is None or possible_min <= t.max + 1e-9)
-        unit = t.nutrient.rsplit("_", 1)[-1]
+        unit, label = unit_of(t.nutrient), target_label(t.key, t.nutrient)
         if need_min is not None and possible_max < need_min - 1e-9:
             source = "supplements" if t.applies_to == "supplements" else ("foods and supplements" if hi else "foods")
-            msg = (f"{t.key}: needs at least {need_min:.4g} {unit}/day, but the allowed {source} can supply at most "
-                   f"{possible_max:.4g} {unit}/day even with every candidate food at its daily cap (short by {need_min - possible_max:.4g}).")
+            msg = (f"{label}: needs at least {amount(need_min, unit)}/day, but the allowed {source} can supply at most "
+                   f"{amount(possible_max, unit)}/day even with every candidate food at its daily cap "
+                   f"(short by {amount(need_min - possible_max, unit)}).")
         elif t.max is not None and possible_min > t.max + 1e-9:
-            msg = f"{t.key}: at most {t.max:.4g} {unit}/day allowed, but the fixed items and doses already give {possible_min:.4g}."
+            msg = (f"{label}: at most {amount(t.max, unit)}/day allowed, but the fixed items and doses already give "
+                   f"{amount(possible_min, unit)}.")
         else:
-            msg = f"{t.key}: reachable (between {possible_min:.4g} and {possible_max:.4g} {unit}/day possible)."
+            msg = f"{label}: reachable (between {plain(possible_min)} and {amount(possible_max, unit)}/day possible)."
         rows.append(PrecheckRow(target=t.key, nutrient=t.nutrient, required_min=need_min, required_max=t.max,
                                 possible_min=possible_min, possible_max=possible_max, ok=ok, message=msg))
     rows += _dose_precheck(spec)
@@ -127,9 +137,9 @@ def _dose_precheck(spec: ModelSpec) -> list[PrecheckRow]:
     ok = any(abs(r - dose) <= 1e-6 for r in reachable)
     most = max(reachable)
     what = "per plan (weekly products)" if weekly else "per day"
-    msg = (f"prescribed vitamin D: {dose:g} µg {what} can be made from the allowed products." if ok else
-           f"prescribed vitamin D: no combination of whole units of the allowed {'weekly' if weekly else 'daily'} products gives exactly "
-           f"{dose:g} µg {what} (products: {', '.join(s.supplement_id for s in products) or 'none'}).")
+    msg = (f"Prescribed vitamin D: {plain(dose)} µg {what} can be made from the allowed products." if ok else
+           f"Prescribed vitamin D: no combination of whole units of the allowed {'weekly' if weekly else 'daily'} products gives exactly "
+           f"{plain(dose)} µg {what} (products: {', '.join(s.name for s in products) or 'none'}).")
     return [PrecheckRow(target="vitamin_d_supplement_ug", nutrient="vitamin_d_ug", required_min=dose, required_max=dose,
                         possible_min=0.0, possible_max=most, ok=ok, message=msg)]
 
@@ -141,14 +151,7 @@ def priority_relaxation(spec: ModelSpec, options: SolveOptions) -> tuple[list[Sh
     First as an LP (continuous amounts, no variety rules; one day when days are interchangeable): nutrient
     shortfalls found there are real (at least that large). Only when the LP needs no slack is the infeasibility
     caused by whole portions or variety, and the integer model is relaxed instead (time-limited)."""
-    lp_spec = replace(spec, household=False, max_days_per_food=None, min_foods_per_day=None, group_max_foods_per_day=None,
-                      one_meal_per_food=False, group_max_per_meal=None, min_foods_per_meal={})
-    one_day = spec.symmetric_days and spec.days > 1 and not spec.locked
-    if one_day:
-        lp_spec = replace(lp_spec, days=1)
-    built = build_model(lp_spec, purpose="relax", name="cofactor_relaxed_lp")
-    relax_integrality(built)
-    result = solve(built.problem, replace(options, want_duals=False, warm_start=False))
+    built, result, one_day = relaxed_lp(spec, options)
     if result.has_solution and not slack_values(built, result.values):
         one_day = False
         built = build_model(spec, purpose="relax", name="cofactor_relaxed")
@@ -186,6 +189,33 @@ def priority_relaxation(spec: ModelSpec, options: SolveOptions) -> tuple[list[Sh
     return shortfalls, map_items(built, values), result
 
 
+def relaxed_lp(spec: ModelSpec, options: SolveOptions) -> tuple[Any, SolveResult, bool]:
+    """The LP relaxation of ``spec`` with a weighted slack on every normal/low row (continuous amounts, no variety
+    rules; one day when days are interchangeable): ``(built, result, one_day)``. Cheap: a few hundred ms."""
+    lp_spec = replace(spec, household=False, max_days_per_food=None, min_foods_per_day=None, group_max_foods_per_day=None,
+                      one_meal_per_food=False, group_max_per_meal=None, min_foods_per_meal={})
+    one_day = spec.symmetric_days and spec.days > 1 and not spec.locked
+    if one_day:
+        lp_spec = replace(lp_spec, days=1)
+    built = build_model(lp_spec, purpose="relax", name="cofactor_relaxed_lp")
+    relax_integrality(built)
+    return built, solve(built.problem, replace(options, want_duals=False, warm_start=False)), one_day
+
+
+def lp_reaches(spec: ModelSpec, options: SolveOptions, bounds: dict[str, tuple[str, float]]) -> bool:
+    """Cheap check of relaxed targets: with each ``key -> (bound, value)`` of ``bounds`` applied to the targets, does
+    the LP relaxation meet every target without slack? (A necessary condition; whole portions may need more.)"""
+    targets = [t.model_copy(update={bounds[t.key][0]: bounds[t.key][1]}) if t.key in bounds else t for t in spec.targets]
+    built, result, _ = relaxed_lp(replace(spec, targets=targets), options)
+    return bool(result.has_solution) and not slack_values(built, result.values)
+
+
+def integer_parts(spec: ModelSpec) -> bool:
+    """Whether the real model has whole numbers the LP check ignores (portions, variety rules, supplement units)."""
+    return bool(spec.household or spec.max_days_per_food or spec.min_foods_per_day or spec.supplements
+                or spec.min_foods_per_meal or spec.one_meal_per_food or spec.group_max_foods_per_day)
+
+
 def _energy_pct(built: Any, values: dict[str, float], info: Any) -> float:
     days = [info.day] if info.day else list(built.spec.day_list())
     kcal = sum(values.get(f"n_d{d}_{info.nutrient}", 0.0) for d in days) * info.unit_scale
@@ -216,46 +246,82 @@ def _override_update(request: PlanRequest, key: str, bound: str, value: float) -
     return {"targets": merged}
 
 
-def suggest_fixes(request: PlanRequest, checks: list[PrecheckRow], shortfalls: list[Shortfall]) -> list[Fix]:
-    """Changes the UI can apply with ``request.model_copy(update=fix.request_update)``."""
-    fixes: list[Fix] = []
-    seen: set[str] = set()
+def _relaxed_bounds(shortfalls: list[Shortfall], margin: float) -> dict[str, tuple[str, float, Shortfall]]:
+    """Per relaxable target: (bound, new value, its worst shortfall); ``margin`` widens the value (0.05 = 5 %)."""
+    out: dict[str, tuple[str, float, Shortfall]] = {}
     for s in shortfalls:
-        if s.target in seen:
+        if s.target in out or s.priority == "low" or s.nutrient in STRUCTURAL or s.target == "calcium_magnesium_ratio":
             continue
-        seen.add(s.target)
-        if s.priority == "low" or s.nutrient in STRUCTURAL or s.target == "calcium_magnesium_ratio":
-            continue
-        worst = min((x.achieved for x in shortfalls if x.target == s.target), default=s.achieved) if s.bound == "min" else \
-            max((x.achieved for x in shortfalls if x.target == s.target), default=s.achieved)
-        new = math.floor(worst * 100) / 100 if s.bound == "min" else math.ceil(worst * 100) / 100
-        fixes.append(Fix(kind="relax_target", description=f"Relax {s.target}: {s.bound} {new:g} {s.unit} instead of {s.required:g}.",
-                         request_update=_override_update(request, s.target, s.bound, max(new, 0.0))))
+        same = [x.achieved for x in shortfalls if x.target == s.target]
+        if s.bound == "min":
+            new = math.floor(min(same, default=s.achieved) * (1 - margin) * 100) / 100
+        else:
+            new = math.ceil(max(same, default=s.achieved) * (1 + margin) * 100) / 100
+        out[s.target] = (s.bound, max(new, 0.0), s)
+    return out
+
+
+def _relax_text(target: str, bound: str, new: float, s: Shortfall) -> str:
+    label = target_label(target, s.nutrient if s.nutrient not in STRUCTURAL else None)
+    side = "minimum" if bound == "min" else "maximum"
+    direction = "Lower" if bound == "min" else "Raise"
+    return f"{direction} the {label} {side} to {amount(new, s.unit)}/day (from {plain(s.required)})."
+
+
+def suggest_fixes(request: PlanRequest, checks: list[PrecheckRow], shortfalls: list[Shortfall],
+                  reaches: Any = None, integer: bool = False) -> list[Fix]:
+    """Changes the UI can apply with ``request.model_copy(update=fix.request_update)``.
+
+    ``reaches(bounds)`` (``{target key: (bound, value)}`` -> bool, e.g. :func:`lp_reaches`) checks relaxed targets
+    before they are offered: one that is not enough alone says so, and a combined fix relaxes them together.
+    ``integer``: the model has whole numbers the check ignores, so relaxed values get a 10 % margin and say that
+    they may still not be enough."""
+    fixes: list[Fix] = []
+    relaxed = _relaxed_bounds(shortfalls, 0.1 if integer else 0.0)
+    caveat = MAY_NOT_BE_ENOUGH if integer else ""
+    for target, (bound, new, s) in relaxed.items():
+        enough = reaches({target: (bound, new)}) if reaches is not None else True
+        fixes.append(Fix(kind="relax_target", description=_relax_text(target, bound, new, s)
+                         + (caveat if enough else NOT_ENOUGH),
+                         request_update=_override_update(request, target, bound, new)))
+    if len(relaxed) > 1:
+        together = {t: (b, v) for t, (b, v, _) in relaxed.items()}
+        enough = reaches(together) if reaches is not None else True
+        update: dict = {}
+        for t, (b, v) in together.items():
+            update = _override_update(request.model_copy(update=update) if update else request, t, b, v)
+        fixes.append(Fix(kind="relax_target", description="Relax these together: " + " ".join(
+            _relax_text(t, b, v, s) for t, (b, v, s) in relaxed.items())
+            + (caveat if enough else " Even together this may not be enough."), request_update=update))
     if any(s.nutrient == "min_foods" for s in shortfalls):
         low = min(int(s.achieved) for s in shortfalls if s.nutrient == "min_foods")
-        fixes.append(Fix(kind="other", description=f"Allow fewer distinct foods per day (min_foods_per_day={low}).",
+        fixes.append(Fix(kind="other", description=f"Allow fewer different foods per day (at least {low}).",
                          request_update={"min_foods_per_day": low}))
     if any(s.target == "calcium_magnesium_ratio" for s in shortfalls):
-        fixes.append(Fix(kind="other", description="Allow a higher calcium:magnesium ratio (up to 2.8) or turn the ratio off.",
+        fixes.append(Fix(kind="other", description="Allow a higher calcium : magnesium ratio (up to 2.8).",
                          request_update={"rule": request.rule.model_copy(update={"calcium_magnesium_ratio_max": 2.8})}))
     if any(s.unit == "share of energy" for s in shortfalls):
         shares = request.energy_shares()
         mid = sum((lo + hi) / 2 for lo, hi in shares.values()) or 1.0
         scaled = {m: (round(min(lo / mid, 1.0), 3), round(min(hi / mid, 1.0), 3)) for m, (lo, hi) in shares.items()}
-        fixes.append(Fix(kind="other", description=f"Use meal energy shares that can add up to 100 % for these meals: {scaled}.",
+        shown = "; ".join(f"{m} {lo * 100:.0f}–{hi * 100:.0f} %" for m, (lo, hi) in scaled.items())
+        fixes.append(Fix(kind="other", description=f"Use meal energy shares that can add up to 100 % for these meals: {shown}.",
                          request_update={"meal_energy_shares": scaled}))
     if any(s.nutrient == "max_days" for s in shortfalls):
-        fixes.append(Fix(kind="other", description="Allow foods on more days (max_days_per_food=None).", request_update={"max_days_per_food": None}))
+        fixes.append(Fix(kind="other", description="Allow a food on any number of days of the week.",
+                         request_update={"max_days_per_food": None}))
     short_nutrients = {c.nutrient for c in checks if not c.ok} | {s.nutrient for s in shortfalls}
     if request.supplements is not None and short_nutrients & {"vitamin_d_ug", "magnesium_mg"}:
         fixes.append(Fix(kind="allow_supplement", description="Allow every supplement product in the catalogue.",
                          request_update={"supplements": None}))
     if request.diet_pattern != "omnivore":
-        fixes.append(Fix(kind="drop_exclusion", description=f"Drop the {request.diet_pattern} diet pattern.",
+        fixes.append(Fix(kind="drop_exclusion", description=f"Drop the {request.diet_pattern} diet pattern (allow every food).",
                          request_update={"diet_pattern": "omnivore"}))
     for field in ("exclude_foods", "exclude_groups", "exclude_allergens"):
         if getattr(request, field):
-            fixes.append(Fix(kind="drop_exclusion", description=f"Drop the exclusions in {field}.", request_update={field: ()}))
+            what = {"exclude_foods": "excluded foods", "exclude_groups": "excluded food groups",
+                    "exclude_allergens": "excluded allergens"}[field]
+            fixes.append(Fix(kind="drop_exclusion", description=f"Allow the {what} again.", request_update={field: ()}))
     if request.candidates == "everyday" and request.food_ids is None:
         fixes.append(Fix(kind="allow_foods", description="Allow all foods in the catalogue, not only everyday foods.",
                          request_update={"candidates": "all"}))
@@ -276,13 +342,13 @@ def dose_fixes(request: PlanRequest, spec: ModelSpec, failing: list[PrecheckRow]
     excess = row.possible_min - row.required_max  # µg/day above the limit
     if spec.vitamin_d_mode == "daily" and spec.dose_daily_ug:
         new = max(math.floor(spec.dose_daily_ug - excess + 1e-9), 0)
-        return [Fix(kind="other", description=f"Lower the prescribed vitamin D dose to {new:g} µg/day ({new * 40:g} IU), "
-                                              f"the most within the {row.required_max:g} µg/day upper limit.",
+        return [Fix(kind="other", description=f"Lower the prescribed vitamin D dose to {plain(new)} µg/day ({plain(new * 40)} IU), "
+                                              f"the most within the {plain(row.required_max)} µg/day upper limit.",
                     request_update={"vitamin_d_supplement_ug": float(new)})]
     if spec.vitamin_d_mode == "weekly" and spec.dose_weekly_ug:
         new = max(math.floor(spec.dose_weekly_ug - 7 * excess + 1e-9), 0)
-        return [Fix(kind="other", description=f"Lower the prescribed weekly vitamin D dose to {new:g} µg/week ({new * 40:g} IU), "
-                                              f"the most within the {row.required_max:g} µg/day upper limit on average.",
+        return [Fix(kind="other", description=f"Lower the prescribed weekly vitamin D dose to {plain(new)} µg/week ({plain(new * 40)} IU), "
+                                              f"the most within the {plain(row.required_max)} µg/day upper limit on average.",
                     request_update={"vitamin_d_weekly_supplement_ug": float(new)})]
     return []
 
@@ -295,37 +361,53 @@ def explain_infeasible(request: PlanRequest, spec: ModelSpec, targets: Targets, 
     checks = precheck(spec, targets, request.rule.extra_magnesium_mg(float(fixed_d or 0.0)))
     shortfalls, nearest, relaxed = priority_relaxation(spec, options)
     failing = [c for c in checks if not c.ok]
-    if result is not None and result.termination in ("time_limit", "error", "not_solved") and not failing:
-        summary = (f"The solver stopped ({result.termination}) before finding a plan. "
-                   + ("The nearest plan found by relaxing targets is shown." if nearest else "")
-                   + " Try a longer time limit, fewer candidate foods, or continuous portions.")
+    stopped = {"time_limit": "reached the time limit", "error": "failed", "not_solved": "stopped"}
+    if result is not None and result.termination in stopped and not failing:
+        summary = (f"The solver {stopped[result.termination]} before finding any plan. "
+                   + ("The nearest plan found by relaxing targets is shown. " if nearest else "")
+                   + "Try a longer time limit, fewer candidate foods, or any grams instead of household portions.")
     elif failing:
         summary = "No plan can meet every target: " + "; ".join(c.message for c in failing[:3])
     elif shortfalls:
-        parts = [f"{s.target}{f' (day {s.day})' if s.day else ''} {'short' if s.bound == 'min' else 'over'} by {s.gap:.3g} {s.unit}"
+        parts = [f"{spec.foods[s.target].name if s.target in spec.foods else target_label(s.target, s.nutrient if s.nutrient not in STRUCTURAL else None)}"
+                 f"{f' (day {s.day})' if s.day else ''} {'short' if s.bound == 'min' else 'over'} by {amount(s.gap, s.unit)}"
                  for s in shortfalls[:4]]
         summary = "No plan meets every target together. The nearest plan misses: " + "; ".join(parts) + "."
+    elif relaxed.termination in stopped:
+        summary = ("Even the search for the nearest plan " + stopped[relaxed.termination] + " before it found one, so "
+                   "it is not known which target is out of reach (whole portions and variety rules make the search "
+                   "slow). Try any grams instead of household portions (Advanced), fewer targets changed, or a "
+                   "longer time limit.")
     elif not relaxed.has_solution:
         summary = ("No plan exists even after relaxing every target: the mandatory limits (upper limits, exclusions, "
                    "diet pattern, locked items, prescribed doses) contradict each other.")
     else:
         summary = "The plan could not be solved as stated, but a plan meeting every target exists with relaxed settings; try again."
-    fixes = dose_fixes(request, spec, failing) + suggest_fixes(request, checks, shortfalls)
+    fixes = dose_fixes(request, spec, failing) + suggest_fixes(
+        request, checks, shortfalls, reaches=lambda bounds: lp_reaches(spec, options, bounds), integer=integer_parts(spec))
     if failing and not shortfalls and all(_fixed_excess(c) for c in failing):
         # fixed items and doses alone break an upper limit: more foods, supplements or fewer exclusions cannot help
         fixes = [f for f in fixes if f.kind not in ("allow_foods", "allow_supplement", "drop_exclusion")]
     unpriced = [n for n in notes or [] if "no price" in n]
     if unpriced:
         summary += " Note: " + " ".join(unpriced)
-        fixes.insert(0, Fix(kind="other", description="Add prices (FoodTable.with_prices(foods.example_prices()) or your own "
-                                                      "price list) or use objective='food_first'.",
+        fixes.insert(0, Fix(kind="other", description="Plan food first instead of lowest cost (or add prices: the example "
+                                                      "price list or your own).",
                             request_update={"objective": "food_first"}))
     if any(c.required_max is not None and c.possible_min > c.required_max + 1e-9 and c.target != "vitamin_d_supplement_ug"
            for c in checks):
-        fixes.append(Fix(kind="other", description="Only a clinician may raise a safety upper limit: "
-                                                   "clinician_override=ClinicianOverride(clinician=..., reason=..., upper_limits={...}).",
-                         request_update={}))
+        fixes.append(Fix(kind="other", description=CLINICIAN_FIX, request_update={}))
     return Explanation(summary=summary, precheck=checks, shortfalls=shortfalls, fixes=fixes, nearest_plan_items=nearest)
+
+
+def is_clinician_fix(fix: Fix) -> bool:
+    """The fix only a clinician can apply (a form asks for their name, the reason and the new limit)."""
+    return fix.description == CLINICIAN_FIX
+
+
+def over_limit_checks(explanation: Explanation) -> list[PrecheckRow]:
+    """Precheck rows whose upper limit the fixed items and doses already break (what a clinician could lift)."""
+    return [c for c in explanation.precheck if _fixed_excess(c) and c.target != "vitamin_d_supplement_ug"]
 
 
 def failed_verification(verification: Verification) -> Explanation:

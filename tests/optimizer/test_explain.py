@@ -35,7 +35,7 @@ def test_impossible_vitamin_d_is_named_with_its_gap(solver: str) -> None:
     plan = optimizer.plan(request(), foods=foods_without_vitamin_d(), solver=solver)
     assert plan.status == "infeasible" and not plan.has_solution
     ex = plan.explanation
-    assert ex is not None and "vitamin_d_ug" in ex.summary
+    assert ex is not None and "Vitamin D" in ex.summary and "vitamin_d_ug" not in ex.summary
     row = next(p for p in ex.precheck if p.target == "vitamin_d_ug")
     assert not row.ok and row.possible_max == pytest.approx(6.0) and row.required_min == 15
     assert "short by 9" in row.message
@@ -44,7 +44,7 @@ def test_impossible_vitamin_d_is_named_with_its_gap(solver: str) -> None:
     assert ex.nearest_plan_items, "the nearest plan is shown"
     kinds = {f.kind for f in ex.fixes}
     assert {"relax_target", "allow_supplement"} <= kinds
-    relax = next(f for f in ex.fixes if f.kind == "relax_target" and "vitamin_d_ug" in f.description)
+    relax = next(f for f in ex.fixes if f.kind == "relax_target" and "Vitamin D" in f.description)
     fixed = optimizer.plan(request().model_copy(update=relax.request_update), foods=foods_without_vitamin_d(), solver=solver)
     assert fixed.has_solution
     allow = next(f for f in ex.fixes if f.kind == "allow_supplement")
@@ -105,7 +105,7 @@ def test_a_prescribed_dose_above_the_limit_gets_a_working_lower_dose_fix() -> No
     fixes = plan.explanation.fixes
     assert not any(f.kind in ("allow_foods", "allow_supplement", "drop_exclusion") for f in fixes)
     lower = fixes[0]
-    assert lower.request_update == {"vitamin_d_supplement_ug": 100.0} and "4000 IU" in lower.description
+    assert lower.request_update == {"vitamin_d_supplement_ug": 100.0} and "4,000 IU" in lower.description
     fixed = optimizer.plan(req.model_copy(update=lower.request_update))
     assert fixed.has_solution and fixed.supplements["vitamin_d_ug"].sum() == pytest.approx(100.0)
 

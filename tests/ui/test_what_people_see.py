@@ -22,3 +22,78 @@ def test_switching_the_unit_converts_the_number_never_the_dose(app_path: str):
     at.selectbox(key="vitd_unit").set_value("µg").run()
     assert at.number_input(key="vitd_dose").value == 50.0
     assert any("= 50.0 µg = 2,000 IU per day" in c.value for c in at.caption)
+
+
+def _page_text(at: AppTest) -> str:
+    parts = [str(e.value) for kind in ("markdown", "caption", "error", "warning", "info", "success") for e in
+             getattr(at, kind)]
+    parts += [b.label for b in at.button]
+    parts += [df.value.to_string(index=False) for df in at.dataframe if "Needed" in df.value.columns]  # shortfalls
+    return "\n".join(parts)
+
+
+def _show(app_path: str, plan) -> AppTest:
+    at = start(app_path)
+    at.session_state["_plan"] = plan
+    at.session_state["_request"] = plan.request
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_a_timed_out_run_without_a_plan_never_claims_a_best_plan(app_path: str):
+    from tests.optimizer.test_storage import make_plan
+
+    timed_out = make_plan(days=1, has_solution=False).model_copy(update={"status": "time_limit"})
+    at = _show(app_path, timed_out)
+    text = _page_text(at)
+    assert "Time limit reached before any plan was found." in text
+    assert "best plan found so far" not in text
+
+
+def test_an_impossible_target_is_explained_in_words_and_its_fix_is_honest(app_path: str):
+    import optimizer
+
+    request = optimizer.PlanRequest(profile=optimizer.Profile(sex="female", age=45), days=1, supplements=(),
+                                    targets={"magnesium_mg": {"min": 5000}})
+    at = _show(app_path, optimizer.plan(request))
+    text = _page_text(at)
+    assert "Magnesium" in text and "5,000" in text
+    for raw in ("magnesium_mg", "e+0", "{'", "ClinicianOverride(", " ug"):
+        assert raw not in text, raw
+    relax = next(b for b in at.button if b.label.startswith("Apply: Lower the Magnesium minimum"))
+    assert "may still not be enough" in relax.label  # whole portions: the any-gram check cannot promise it
+    summary = next(m.value for m in at.markdown if m.value.startswith("#### Why"))
+    bullets = [m.value for m in at.markdown if m.value.startswith("- ")]
+    assert not any(b[2:] in summary for b in bullets)  # the summary is not repeated as a bullet
+    relax.click()
+    at.run()
+    assert not at.exception
+    after = at.session_state["_plan"]
+    assert after.request.targets["magnesium_mg"].min < 5000
+    if not after.has_solution:  # an honest follow-up: it names what is missed, not a contradiction of limits
+        assert "contradict" not in after.explanation.summary
+
+
+def test_a_clinician_override_is_a_small_form(app_path: str):
+    import optimizer
+
+    request = optimizer.PlanRequest(profile=optimizer.Profile(sex="female", age=45), days=1,
+                                    vitamin_d_supplement_iu=5000)
+    plan = optimizer.plan(request)
+    assert not plan.has_solution
+    at = _show(app_path, plan)
+    assert not any("clinician_override" in b.label for b in at.button)
+    key = next(t.key for t in at.text_input if t.key.endswith("_clinician_name"))
+    prefix = key[: -len("_name")]
+    at.text_input(key=prefix + "_name").input("Dr. Rao")
+    at.text_input(key=prefix + "_reason").input("documented deficiency")
+    at.number_input(key=prefix + "_limit").set_value(125.0)
+    next(b for b in at.button if b.label == "Apply the override and plan again").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.run()
+    after = at.session_state["_plan"]
+    assert after.request.clinician_override is not None
+    assert after.request.clinician_override.clinician == "Dr. Rao"
+    assert after.has_solution, after.explanation
