@@ -89,12 +89,20 @@ def _rebuild(custom: list[tuple[str, Any]], prices: list[tuple[str, Any]]) -> An
     return table
 
 
+class UploadError(CofactorError, ValueError):
+    """A rejected upload, its message naming the uploaded file (never the server's temporary copy)."""
+
+
 def _with_temp_file(name: str, data: bytes, load):
     safe_name = Path(name).name or "upload.csv"
     with tempfile.TemporaryDirectory(prefix="cofactor-upload-") as folder:
         path = Path(folder) / safe_name
         path.write_bytes(data)
-        return load(path)
+        try:
+            return load(path)
+        except CofactorError as error:
+            text = str(error).replace(str(path), safe_name).replace(str(Path(folder)) + "/", "")
+            raise UploadError(text) from None
 
 
 def add_custom_foods(name: str, data: bytes) -> str | None:
@@ -136,7 +144,17 @@ def add_example_prices() -> str | None:
     return None
 
 
+UPLOADER_VERSION = "_uploader_version"  # bumped to give the upload boxes new, empty widgets
+
+
+def uploader_key(base: str) -> str:
+    """The current key of an upload box (a new key after :func:`clear_uploads`, so the old file is gone)."""
+    version = int(st.session_state.get(UPLOADER_VERSION, 0))
+    return base if version == 0 else f"{base}_{version}"
+
+
 def clear_uploads() -> None:
-    """Forget every uploaded foods/price file: plan with the shipped catalogue again."""
+    """Forget every uploaded foods/price file: plan with the shipped catalogue again, with empty upload boxes."""
     for key in (CUSTOM_FOODS, PRICE_LISTS, ACTIVE_FOODS):
         st.session_state.pop(key, None)
+    st.session_state[UPLOADER_VERSION] = int(st.session_state.get(UPLOADER_VERSION, 0)) + 1

@@ -129,15 +129,17 @@ def render_uploads() -> None:
     """Custom foods and price list CSV uploads (validated by the library; a bad file changes nothing)."""
     c1, c2 = st.columns(2)
     with c1:
-        st.file_uploader("Custom foods (CSV)", type=["csv"], key=UPLOAD_FOODS,
+        foods_key = catalogue.uploader_key(UPLOAD_FOODS)
+        st.file_uploader("Custom foods (CSV)", type=["csv"], key=foods_key,
                          help="Columns: food_id, name, optional group, nutrient columns per 100 g with the unit "
                               "in the name (e.g. magnesium_mg), optional price_per_100g, portion_name, portion_grams.")
-        _handle_upload(UPLOAD_FOODS, catalogue.add_custom_foods)
+        _handle_upload(foods_key, catalogue.add_custom_foods)
     with c2:
-        st.file_uploader("Price list (CSV)", type=["csv"], key=UPLOAD_PRICES,
+        prices_key = catalogue.uploader_key(UPLOAD_PRICES)
+        st.file_uploader("Price list (CSV)", type=["csv"], key=prices_key,
                          help="Prices for catalogue foods: food_id, price, quantity, unit (or grams). "
                               "Needed for the 'lowest cost' objective; later lists win.")
-        _handle_upload(UPLOAD_PRICES, catalogue.add_price_list)
+        _handle_upload(prices_key, catalogue.add_price_list)
     if not st.session_state.get(catalogue.PRICE_LISTS) and st.button(
             "Add the shipped example prices", key="example_prices",
             help="U.S. city average retail prices from the BLS (April 2026) for a few staple foods."):

@@ -97,3 +97,23 @@ def test_a_clinician_override_is_a_small_form(app_path: str):
     assert after.request.clinician_override is not None
     assert after.request.clinician_override.clinician == "Dr. Rao"
     assert after.has_solution, after.explanation
+
+
+def test_forget_uploaded_files_forgets_them(app_path: str):
+    from tests.ui.test_app import BAD_FOODS, GOOD_FOODS
+
+    at = start(app_path)
+    at.file_uploader(key="upload_custom_foods").upload("good.csv", GOOD_FOODS, "text/csv")
+    at.run()
+    assert any(c.value.startswith("In effect: Custom foods: good.csv") for c in at.caption)
+    next(b for b in at.button if b.key == "clear_uploads").click()
+    at.run()
+    at.run()  # the next run must not load the file again
+    assert not any(c.value.startswith("In effect") for c in at.caption)
+    assert "_custom_foods" not in at.session_state and "_foods" not in at.session_state
+    boxes = [u for u in at.get("file_uploader") if "custom" in str(u.proto.label).lower()]
+    assert boxes and all(not u.value for u in boxes)  # the upload box is empty again
+    at.file_uploader(key=boxes[0].key).upload("broken.csv", BAD_FOODS, "text/csv")
+    at.run()
+    errors = " ".join(e.value for e in at.error)
+    assert "broken.csv was not loaded" in errors and "cofactor-upload-" not in errors and "/tmp" not in errors
