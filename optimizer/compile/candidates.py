@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from optimizer.compile.safety import screen_food_safety
 from optimizer.domain.errors import RequestError
 from optimizer.domain.request import PlanRequest
 
@@ -119,7 +120,8 @@ def select_candidates(request: PlanRequest, frame: pd.DataFrame) -> Candidates:
         keep = pd.Series(True, index=frame.index).to_numpy()
     pool = frame.loc[keep]
 
-    mask = pd.Series(True, index=pool.index)
+    mask, safety_removed = screen_food_safety(request, pool)  # life-stage food safety (compile/safety.py)
+    removed.update(safety_removed)
     if request.diet_pattern != "omnivore":
         if request.diet_pattern in pool.columns:
             ok = pool[request.diet_pattern].fillna(False).astype(bool)

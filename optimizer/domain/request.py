@@ -126,11 +126,23 @@ class LockedSupplement(_UserModel):
 
 
 class ClinicianOverride(_UserModel):
-    """An explicit, recorded change to safety upper limits. Shown on every plan made with it."""
+    """An explicit, recorded change to safety limits: upper limits (target key -> new max in the target's unit)
+    and life-stage food safety rules lifted (rule ids of ``optimizer/data/life_stage_safety.csv``).
+    Recorded in the plan (``Plan.clinician_overrides``) and shown on every plan made with it."""
 
     clinician: str = Field(min_length=1)
     reason: str = Field(min_length=1)
-    upper_limits: dict[str, NonNegative] = Field(description="target key -> new max in the target's unit")
+    upper_limits: dict[str, NonNegative] = Field(default_factory=dict,
+                                                 description="target key -> new max in the target's unit")
+    food_safety_rules: tuple[str, ...] = Field(default=(), description="food safety rule ids lifted")
+
+    def lines(self) -> list[str]:
+        """One human-readable line per lifted limit or rule."""
+        out = [f"Clinician override by {self.clinician}: upper limit {key} raised to {value:g} ({self.reason})."
+               for key, value in self.upper_limits.items()]
+        out += [f"Clinician override by {self.clinician}: food safety rule {rule} lifted ({self.reason})."
+                for rule in self.food_safety_rules]
+        return out
 
 
 class PlanRequest(_UserModel):

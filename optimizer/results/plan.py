@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Literal
 
 import pandas as pd
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from optimizer.domain.request import PlanRequest
 from optimizer.solve.status import Termination
@@ -181,6 +181,7 @@ class Plan(BaseModel):
     status: Termination
     has_solution: bool
     solver: str = ""
+    method: str = Field(default="", description="the strategy that made the plan (optimizer.strategies.result.METHODS)")
     runtime_s: float = 0.0
     objective_value: float | None = None
     best_bound: float | None = None
@@ -196,6 +197,16 @@ class Plan(BaseModel):
     rule_text: str = ""
     notes: list[str] = Field(default_factory=list)
     disclaimer: str = DISCLAIMER
+    clinician_overrides: list[str] = Field(
+        default_factory=list, description="safety limits and food safety rules a clinician lifted (one line each)")
+
+    @model_validator(mode="after")
+    def _record_overrides(self) -> "Plan":
+        """Record the request's clinician override (upper limits raised, food safety rules lifted) in the plan."""
+        override = self.request.clinician_override
+        if override is not None and not self.clinician_overrides:
+            self.clinician_overrides = override.lines()
+        return self
 
     # -- DataFrame views ---------------------------------------------------------------------
     @property
@@ -249,6 +260,8 @@ class Plan(BaseModel):
         ]
         if self.verification is not None:
             lines.append(f"  verified independently: {'passed' if self.verification.passed else 'FAILED'}")
+            lines += [f"    - {v}" for v in self.verification.violations[:10]]
+        lines += [f"  {line}" for line in self.clinician_overrides]
         if self.explanation is not None:
             lines.append(str(self.explanation))
         lines.append(self.disclaimer)
