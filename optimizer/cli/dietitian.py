@@ -9,21 +9,29 @@
 from __future__ import annotations
 
 import argparse
-import functools
 import sys
 from collections.abc import Callable, Sequence
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
-from foods.errors import CofactorError
-from optimizer.results.plan import Plan
-from optimizer.domain.request import PlanRequest
+from optimizer.cli.checks import non_negative_number, positive_int, positive_number, time_limit
+from optimizer.cli.common import (
+    EXIT_NO_PLAN,
+    EXIT_OK,
+    BadInput,
+    catalogue,
+    check_client_foods,
+    check_export_paths,
+    command,
+    open_store,
+    write_exports,
+)
+from optimizer.cli.dietitian_files import cmd_batch, cmd_export, cmd_price_list_add, cmd_price_list_list
 from optimizer.dietitian.store import ClientRecord, PlanStatus, Store, read_usual_diet_csv
+from optimizer.domain.request import PlanRequest
+from optimizer.results.plan import Plan
 
-EXIT_OK, EXIT_NO_PLAN, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_BAD_INPUT = 2
 ACTIVITIES = ("sedentary", "low_active", "active", "very_active")
 DIETS = ("omnivore", "pescatarian", "vegetarian", "vegan")
 ALLERGENS = ("milk", "egg", "fish", "shellfish", "peanut", "tree_nut", "wheat", "soy", "sesame", "gluten")
@@ -92,60 +100,11 @@ def request_from_template(request: PlanRequest, template: Plan, *, days_given: b
 
 
 # -- helpers -------------------------------------------------------------------------------------
-class _BadInput(Exception):
-    pass
-
-
 def _week(text: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date; write YYYY-MM-DD, e.g. 2026-11-30") from None
-
-
-def _positive(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be > 0 (got {text})")
-    return value
-
-
-def _validation_text(exc: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(str(p) for p in e.get('loc', ())) or 'value'}: {e.get('msg', '')}" for e in exc.errors())
-
-
-def _command(func: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-    """Turn expected failures into a message on stderr and exit code 2 (bad input)."""
-
-    @functools.wraps(func)
-    def run(args: argparse.Namespace) -> int:
-        try:
-            return func(args)
-        except ValidationError as exc:
-            print(f"error: {_validation_text(exc)}", file=sys.stderr)
-        except (_BadInput, CofactorError, ValueError, OSError) as exc:
-            print(f"error: {exc}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-
-    return run
-
-
-def _store(args: argparse.Namespace) -> Store:
-    return Store(args.db) if getattr(args, "db", None) else Store()
-
-
-def _catalogue() -> Any | None:
-    """The shipped food catalogue for sections and prices on shopping lists (None, with a warning, if unavailable)."""
-    try:
-        import foods
-
-        return foods.load_foods()
-    except (ImportError, CofactorError, OSError) as exc:
-        print(f"warning: food catalogue unavailable ({exc}); shopping list without store sections", file=sys.stderr)
-        return None
 
 
 def _client_fields(args: argparse.Namespace, base: ClientRecord | None = None) -> dict[str, Any]:
@@ -203,30 +162,34 @@ def _describe_client(client: ClientRecord) -> list[str]:
 
 
 # -- commands ------------------------------------------------------------------------------------
-@_command
+@command
 def cmd_client_add(args: argparse.Namespace) -> int:
     """Add a client."""
-    client = _store(args).add_client(ClientRecord.model_validate({"name": args.name, **_client_fields(args)}))
+    record = ClientRecord.model_validate({"name": args.name, **_client_fields(args)})
+    check_client_foods(record, catalogue())  # unknown usual-diet foods are refused now, not at plan time
+    client = open_store(args).add_client(record)
     print(f"Added client '{client.name}' (id {client.id}).")
     return EXIT_OK
 
 
-@_command
+@command
 def cmd_client_edit(args: argparse.Namespace) -> int:
     """Change a client's profile, diet, exclusions, supplements or notes."""
-    store = _store(args)
+    store = open_store(args)
     fields = _client_fields(args, store.get_client(args.name))
     if args.rename:
         fields["name"] = args.rename
+    current = store.get_client(args.name)
+    check_client_foods(ClientRecord.model_validate(current.model_dump() | fields), catalogue())
     client = store.update_client(args.name, **fields)
     print("\n".join(["Updated:"] + _describe_client(client)))
     return EXIT_OK
 
 
-@_command
+@command
 def cmd_client_list(args: argparse.Namespace) -> int:
     """List clients with their latest plan."""
-    store = _store(args)
+    store = open_store(args)
     clients = store.list_clients()
     if not clients:
         print(f"No clients in {store.path}. Add one with `cofactor client add NAME --sex female --age 40`.")
@@ -238,25 +201,25 @@ def cmd_client_list(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@_command
+@command
 def cmd_client_show(args: argparse.Namespace) -> int:
     """Show a client and their saved plans."""
-    store = _store(args)
+    store = open_store(args)
     client = store.get_client(args.name)
     print("\n".join(_describe_client(client)))
     _print_plans(store.list_plans(client))
     return EXIT_OK
 
 
-@_command
+@command
 def cmd_client_remove(args: argparse.Namespace) -> int:
     """Remove a client (refused while they have saved plans, unless --with-plans)."""
-    _store(args).delete_client(args.name, delete_plans=args.with_plans)
+    open_store(args).delete_client(args.name, delete_plans=args.with_plans)
     print(f"Removed client '{args.name}'.")
     return EXIT_OK
 
 
-@_command
+@command
 def cmd_client_plan(args: argparse.Namespace) -> int:
     """Plan a client's week; --save stores it as the next version. The client is ``args.name`` (``client plan NAME``)
     or ``args.client`` (``plan --client NAME``, when the main ``plan`` command delegates here)."""
@@ -264,20 +227,21 @@ def cmd_client_plan(args: argparse.Namespace) -> int:
 
     name = getattr(args, "name", None) or getattr(args, "client", None)
     if not name:
-        raise _BadInput("name the client: `cofactor client plan NAME --week YYYY-MM-DD`")
+        raise BadInput("name the client: `cofactor client plan NAME --week YYYY-MM-DD`")
     if getattr(args, "week", None) is None:
-        raise _BadInput("give the plan's first day with --week YYYY-MM-DD (e.g. --week 2026-11-30)")
+        raise BadInput("give the plan's first day with --week YYYY-MM-DD (e.g. --week 2026-11-30)")
     args.name = name
-    store = _store(args)
+    check_export_paths(args)  # a typo in --pdf/--csv/... costs nothing: checked before the solve
+    store = open_store(args)
     updates = {"days": args.days} if args.days else {}
     template = args.like_plan
     if args.like_last:
         latest = store.latest_plan(args.name)
         if latest is None:
-            raise _BadInput(f"--like-last: client '{args.name}' has no saved plan yet; plan without it first")
+            raise BadInput(f"--like-last: client '{args.name}' has no saved plan yet; plan without it first")
         template = latest.id
     if template is not None and store.get_plan_record(template).client_name != store.get_client(args.name).name:
-        raise _BadInput(f"--like-plan {template} is a plan of another client; `cofactor plans --client NAME` lists ids")
+        raise BadInput(f"--like-plan {template} is a plan of another client; `cofactor plans --client NAME` lists ids")
     plan, plan_id = plan_for_client(store, args.name, args.week, save=args.save, template_plan_id=template,
                                     status="final" if args.final else "draft", author_note=args.note or "",
                                     solver=args.solver, time_limit_s=args.time_limit, price_list=args.price_list,
@@ -289,7 +253,7 @@ def cmd_client_plan(args: argparse.Namespace) -> int:
     if plan_id is not None:
         record = store.get_plan_record(plan_id)
         print(f"\nSaved as plan {plan_id} (week {record.week_start}, version {record.version}, {record.status}).")
-    _write_exports(plan, args, client_name=args.name, week_start=args.week)
+    write_exports(plan, args, client_name=args.name, week_start=args.week)
     return EXIT_OK
 
 
@@ -304,11 +268,11 @@ def _print_plans(records: list) -> None:
               f"{r.solver_status:<10} {cost:>8}  {r.author_note}")
 
 
-@_command
+@command
 def cmd_plans(args: argparse.Namespace) -> int:
     """List saved plans (of one client, one week); --mark-final/--mark-draft ID changes a plan's status;
     --compare A B prints what changed between two saved plans."""
-    store = _store(args)
+    store = open_store(args)
     if args.compare:
         from optimizer.editing import compare_plans
 
@@ -327,138 +291,19 @@ def cmd_plans(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@_command
-def cmd_price_list_add(args: argparse.Namespace) -> int:
-    """Save a price-list CSV in the store under a name."""
-    text = Path(args.file).read_text(encoding="utf-8-sig")
-    list_id = _store(args).save_price_list(args.name, text, replace=args.replace)
-    print(f"Saved price list '{args.name}' (id {list_id}).")
-    return EXIT_OK
-
-
-@_command
-def cmd_price_list_list(args: argparse.Namespace) -> int:
-    """List the saved price lists."""
-    records = _store(args).list_price_lists()
-    if not records:
-        print("No saved price lists. Add one with `cofactor price-list add NAME FILE.csv`.")
-    for r in records:
-        print(f"{r.id:>4}  {r.name:<30} {len(r.to_frame()):>4} food(s)  saved {r.created_at:%Y-%m-%d}")
-    return EXIT_OK
-
-
-def _priced_catalogue(store: Store, price_list: str) -> Any:
-    """The shipped catalogue priced by a price list saved in the store (for shopping-list costs)."""
-    prices = store.get_price_list(price_list).to_price_list()  # NotFoundError names a missing list
-    catalogue = _catalogue()
-    if catalogue is None:
-        raise _BadInput(f"--price-list {price_list}: the food catalogue is unavailable, so foods cannot be priced")
-    return catalogue.with_prices(prices)
-
-
-def _write_exports(plan: Plan, args: argparse.Namespace, *, client_name: str | None, week_start: date | None,
-                   catalogue: Any | None = None) -> int:
-    """Write the files asked for by --pdf/--xlsx/--csv/--json/--html; returns how many. ``catalogue`` gives the
-    shopping list its store sections and prices (default: the shipped catalogue, unpriced)."""
-    from optimizer.io.export import plan_to_csv, plan_to_excel_bytes, plan_to_json, plan_to_pdf_bytes
-    from optimizer.io.report import plan_report_html
-
-    wanted = {k: getattr(args, k, None) for k in ("pdf", "xlsx", "csv", "json", "html")}
-    if not any(wanted.values()):
-        return 0
-    if catalogue is None and (wanted["pdf"] or wanted["xlsx"]):
-        catalogue = _catalogue()
-    writers = {
-        "pdf": lambda: plan_to_pdf_bytes(plan, catalogue, client_name=client_name, week_start=week_start),
-        "xlsx": lambda: plan_to_excel_bytes(plan, catalogue, client_name=client_name, week_start=week_start),
-        "csv": lambda: plan_to_csv(plan).encode("utf-8"),
-        "json": lambda: plan_to_json(plan).encode("utf-8"),
-        "html": lambda: plan_report_html(plan, client_name=client_name, week_start=week_start).encode("utf-8"),
-    }
-    for kind, path in wanted.items():
-        if path:
-            Path(path).write_bytes(writers[kind]())
-            print(f"Wrote {path}")
-    return sum(1 for p in wanted.values() if p)
-
-
-@_command
-def cmd_export(args: argparse.Namespace) -> int:
-    """Write a saved plan as PDF, Excel, CSV, JSON and/or HTML; --price-list NAME prices the shopping list."""
-    store = _store(args)
-    record = store.get_plan_record(args.plan)
-    plan = store.get_plan(args.plan)
-    if not any(getattr(args, k, None) for k in ("pdf", "xlsx", "csv", "json", "html")):
-        raise _BadInput("say what to write: --pdf FILE, --xlsx FILE, --csv FILE, --json FILE and/or --html FILE")
-    catalogue = _priced_catalogue(store, args.price_list) if args.price_list else None
-    _write_exports(plan, args, client_name=record.client_name, week_start=record.week_start, catalogue=catalogue)
-    return EXIT_OK
-
-
-@_command
-def cmd_batch(args: argparse.Namespace) -> int:
-    """Plan every client of a CSV (or every saved client) and write per-client files plus summary.csv."""
-    from optimizer.dietitian.batch import jobs_from_clients, load_batch_clients, plan_batch, text_progress, write_batch_outputs
-
-    updates: dict[str, Any] = {"days": args.days} if args.days else {}
-    store = _store(args) if (args.saved_clients or args.save) else None
-    if args.saved_clients:
-        if args.csv:
-            raise _BadInput("give a clients CSV or --saved-clients, not both")
-        jobs = jobs_from_clients(store, **updates)  # type: ignore[arg-type]
-        clients = {}
-    else:
-        if not args.csv:
-            raise _BadInput("give a clients CSV (see docs/dietitians.md) or --saved-clients")
-        clients = {c.name: c for c in load_batch_clients(args.csv)}
-        from optimizer.dietitian.batch import BatchJob
-
-        jobs = [BatchJob(c.name, c.to_request(**{k: v for k, v in updates.items() if k not in c.plan_defaults}))
-                for c in clients.values()]
-    if not jobs:
-        raise _BadInput("no clients to plan")
-    executor, client = None, None
-    if args.scheduler:
-        try:
-            from distributed import Client
-        except ImportError:
-            raise _BadInput("--scheduler needs Dask: pip install 'cofactor[dask]'") from None
-        client = Client(args.scheduler)
-        executor = client.get_executor()
-    print(f"Planning {len(jobs)} client(s) for the week of {args.week} "
-          f"({'Dask at ' + args.scheduler if args.scheduler else f'{args.workers} local worker(s)'}) ...", file=sys.stderr)
-    try:
-        result = plan_batch(jobs, executor=executor, progress=text_progress(), max_workers=args.workers,
-                            solver=args.solver, time_limit_s=args.time_limit)
-    finally:
-        if client is not None:
-            client.close()
-    summary = write_batch_outputs(result, args.out, week_start=args.week,
-                                  foods=_catalogue() if not args.no_pdf else None, pdf=not args.no_pdf)
-    if args.save and store is not None:
-        for outcome in result.planned:
-            if outcome.name in clients and not any(c.name == outcome.name for c in store.list_clients()):
-                store.add_client(clients[outcome.name])
-            store.save_plan(outcome.name, outcome.plan, args.week, author_note="batch")  # type: ignore[arg-type]
-        print(f"Saved {len(result.planned)} plan(s) to {store.path}", file=sys.stderr)
-    print(result.summary_text())
-    print(f"Wrote {summary}")
-    return EXIT_OK if not result.errors and not result.infeasible else EXIT_NO_PLAN
-
-
 # -- parser --------------------------------------------------------------------------------------
 def _client_options(p: argparse.ArgumentParser, *, required: bool) -> None:
     p.add_argument("--sex", choices=("female", "male"), required=required)
-    p.add_argument("--age", type=float, required=required, help="years")
+    p.add_argument("--age", type=non_negative_number, required=required, help="years")
     stage = p.add_mutually_exclusive_group()
     stage.add_argument("--pregnant", action="store_true")
     stage.add_argument("--lactating", action="store_true")
     if not required:
         stage.add_argument("--not-pregnant-or-lactating", action="store_true")
-    p.add_argument("--weight-kg", type=_positive)
-    p.add_argument("--height-cm", type=_positive)
+    p.add_argument("--weight-kg", type=positive_number)
+    p.add_argument("--height-cm", type=positive_number)
     p.add_argument("--activity", choices=ACTIVITIES)
-    p.add_argument("--energy-kcal", type=_positive, help="kcal/day (overrides the estimate)")
+    p.add_argument("--energy-kcal", type=positive_number, help="kcal/day (overrides the estimate)")
     p.add_argument("--diet", choices=DIETS, help="diet pattern (default omnivore)")
     p.add_argument("--exclude-allergen", nargs="*", choices=ALLERGENS, metavar="ALLERGEN",
                    help=f"one or more of {', '.join(ALLERGENS)}")
@@ -466,8 +311,8 @@ def _client_options(p: argparse.ArgumentParser, *, required: bool) -> None:
     p.add_argument("--exclude-group", nargs="*", metavar="GROUP", help="SR food group names never to plan")
     p.add_argument("--supplement", nargs="*", metavar="ID", help="preferred supplement product ids (default: any)")
     vit_d = p.add_mutually_exclusive_group()
-    vit_d.add_argument("--vitamin-d-ug", type=float, help="prescribed vitamin D supplement, µg/day")
-    vit_d.add_argument("--vitamin-d-iu", type=float, help="prescribed vitamin D supplement, IU/day")
+    vit_d.add_argument("--vitamin-d-ug", type=non_negative_number, help="prescribed vitamin D supplement, µg/day")
+    vit_d.add_argument("--vitamin-d-iu", type=non_negative_number, help="prescribed vitamin D supplement, IU/day")
     p.add_argument("--notes")
     p.add_argument("--usual-diet", metavar="CSV", help="what the client eats now: CSV food_id,grams[,meal,day] "
                    "(plans then stay close to it); '' clears it")
@@ -514,8 +359,8 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser("plans", parents=[db], help="list saved plans; mark them final or draft")
     p.add_argument("--client", metavar="NAME")
     p.add_argument("--week", type=_week, metavar="YYYY-MM-DD")
-    p.add_argument("--mark-final", type=int, metavar="PLAN_ID")
-    p.add_argument("--mark-draft", type=int, metavar="PLAN_ID")
+    p.add_argument("--mark-final", type=positive_int, metavar="PLAN_ID")
+    p.add_argument("--mark-draft", type=positive_int, metavar="PLAN_ID")
     p.add_argument("--compare", type=int, nargs=2, metavar=("PLAN_A", "PLAN_B"),
                    help="what changed from one saved plan to another (foods, supplements, nutrients, cost)")
     p.set_defaults(func=cmd_plans)
@@ -542,11 +387,11 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--saved-clients", action="store_true", help="plan every saved client instead of a CSV")
     p.add_argument("--week", type=_week, required=True, metavar="YYYY-MM-DD")
     p.add_argument("--out", required=True, metavar="DIR")
-    p.add_argument("--days", type=int, help="days per plan (default: each client's, else 7)")
-    p.add_argument("--workers", type=int, default=2, help="local worker processes (default 2)")
+    p.add_argument("--days", type=positive_int, help="days per plan (default: each client's, else 7)")
+    p.add_argument("--workers", type=positive_int, default=2, help="local worker processes (default 2)")
     p.add_argument("--scheduler", metavar="ADDRESS", help="run on a Dask cluster, e.g. tcp://10.0.0.5:8786")
     p.add_argument("--solver", choices=("highs", "cbc"))
-    p.add_argument("--time-limit", type=_positive, metavar="SECONDS", help="per client")
+    p.add_argument("--time-limit", type=time_limit, metavar="SECONDS", help="per client")
     p.add_argument("--no-pdf", action="store_true", help="skip the per-client PDFs")
     p.add_argument("--save", action="store_true", help="save usable plans to the store (adds new clients)")
     p.set_defaults(func=cmd_batch)
@@ -565,10 +410,10 @@ def add_client_plan_options(
     p.add_argument("--save", action="store_true", help="save the plan as the next version for this week")
     p.add_argument("--final", action="store_true", help="save it as final (default draft)")
     p.add_argument("--note", help="author note saved with the plan")
-    p.add_argument("--days", type=int, help="days to plan (default: the client's, else 7)")
+    p.add_argument("--days", type=positive_int, help="days to plan (default: the client's, else 7)")
     if solver_options:
         p.add_argument("--solver", choices=("highs", "cbc"))
-        p.add_argument("--time-limit", type=_positive, metavar="SECONDS")
+        p.add_argument("--time-limit", type=time_limit, metavar="SECONDS")
     p.add_argument("--price-list", metavar="NAME", help="price foods with a price list saved in the store")
     like = p.add_mutually_exclusive_group()
     like.add_argument("--like-plan", type=int, metavar="PLAN_ID", help="stay close to this saved plan (a template)")

@@ -10,7 +10,9 @@ Other modules can add subcommands: if ``optimizer/cli_dietitian.py`` exists, :fu
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -19,6 +21,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from foods.errors import CofactorError
+from optimizer.cli.checks import check_output_file, non_negative_number, positive_int, positive_number, time_limit
 from optimizer.domain.profile import Profile
 from optimizer.domain.targets import Targets, targets_for
 
@@ -134,19 +137,11 @@ def _validation_text(exc: ValidationError, whole: str = "request") -> str:
 
 
 def _read_request(path: Path):
-    from optimizer.domain.request import PlanRequest
+    """The request in ``path`` (strict: UTF-8, no duplicate keys, finite numbers); ``RequestFileError`` names the
+    file and the field (exit code 2)."""
+    from optimizer.domain.request_file import load_request
 
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"cannot read request file {path}: {exc.strerror or exc}") from None
-    try:
-        return PlanRequest.model_validate_json(text)
-    except ValidationError as exc:
-        raise InputError(f"{path} is not a valid plan request: {_validation_text(exc)}. "
-                         "Fix the file (see examples/ for valid requests).") from None
-    except ValueError as exc:  # RuleError and other validators raising outside pydantic's wrapping
-        raise InputError(f"{path} is not a valid plan request: {exc}") from None
+    return load_request(path)
 
 
 def print_plan(plan) -> None:
@@ -197,13 +192,16 @@ def print_plan(plan) -> None:
 
 
 def _write_plan(plan, out: Path) -> None:
+    from optimizer.io.export import plan_to_csv
+
     suffix = out.suffix.lower()
-    if suffix == ".csv":
-        plan.items.to_csv(out, index=False)
-    elif suffix == ".json":
-        out.write_text(plan.model_dump_json(indent=2), encoding="utf-8")
-    else:
+    if suffix not in (".csv", ".json"):
         raise InputError(f"--out {out}: use a .csv (plan items) or .json (whole plan) file name")
+    try:
+        out.write_text(plan_to_csv(plan) if suffix == ".csv" else plan.model_dump_json(indent=2), encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"--out {out}: cannot write the file ({exc.strerror or exc}); the plan above is complete, "
+                         "write it elsewhere") from None
     print(f"\nWrote {out}")
 
 
@@ -219,9 +217,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
     if not args.request:
         raise InputError("give a request file (`cofactor plan REQUEST.json`) or a client (`--client NAME --week DATE`)")
     request = _read_request(Path(args.request))
-    out = Path(args.out) if args.out else None
-    if out is not None and out.suffix.lower() not in (".csv", ".json"):
-        raise InputError(f"--out {out}: use a .csv (plan items) or .json (whole plan) file name")
+    out = check_output_file(args.out, "--out", (".csv", ".json")) if args.out else None  # before the solve
     try:
         plan = run_plan(request, solver=args.solver, time_limit_s=args.time_limit)
     except CofactorError as exc:
@@ -236,13 +232,6 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 # -- parser ---------------------------------------------------------------------------------
-def _positive(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"must be > 0 (got {text})")
-    return value
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The ``cofactor`` argument parser (extended by ``optimizer.cli_dietitian.add_commands`` when present)."""
     parser = argparse.ArgumentParser(
@@ -253,14 +242,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("targets", help="daily nutrient targets from the DRI tables")
     p.add_argument("--sex", required=True, choices=("female", "male"))
-    p.add_argument("--age", required=True, type=float, help="age in years")
+    p.add_argument("--age", required=True, type=non_negative_number, help="age in years")
     stage = p.add_mutually_exclusive_group()
     stage.add_argument("--pregnant", action="store_true")
     stage.add_argument("--lactating", action="store_true")
-    p.add_argument("--weight-kg", type=_positive, help="body weight, kg (else the IOM reference weight)")
-    p.add_argument("--height-cm", type=_positive, help="height, cm (else the IOM reference height)")
+    p.add_argument("--weight-kg", type=positive_number, help="body weight, kg (else the IOM reference weight)")
+    p.add_argument("--height-cm", type=positive_number, help="height, cm (else the IOM reference height)")
     p.add_argument("--activity", choices=ACTIVITIES, default="low_active")
-    p.add_argument("--energy-kcal", type=_positive, help="energy requirement, kcal/day (overrides the estimate)")
+    p.add_argument("--energy-kcal", type=positive_number, help="energy requirement, kcal/day (overrides the estimate)")
     p.set_defaults(func=cmd_targets)
 
     p = sub.add_parser("foods", help="the food catalogue")
@@ -269,7 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("words", nargs="+")
     s.add_argument("--group", help="SR food group name, e.g. 'Nuts and Seed Products'")
     s.add_argument("--all", action="store_true", help="show every match (default: the first --limit)")
-    s.add_argument("--limit", type=int, default=25)
+    s.add_argument("--limit", type=positive_int, default=25, help="how many matches to show (>= 1; default 25)")
     s.set_defaults(func=cmd_foods_search)
 
     p = sub.add_parser("plan", help="plan a request (JSON file as optimizer.PlanRequest) or a saved client's week")
@@ -277,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--client", metavar="NAME", help="plan a saved client's week instead (with --week, --save)")
     p.add_argument("--solver", choices=("highs", "cbc"), default=None, help="default: the request's solver")
     p.add_argument("--out", help="write plan items (.csv) or the whole plan (.json)")
-    p.add_argument("--time-limit", type=_positive, default=None, help="seconds (default: the request's)")
+    p.add_argument("--time-limit", type=time_limit, default=None, help="seconds, at most 3600 (default: the request's)")
     from optimizer.cli.dietitian import add_client_plan_options, add_commands
 
     add_client_plan_options(p, week_required=False, solver_options=False, db_option=True)
@@ -304,6 +293,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CofactorError as exc:  # data errors and unknown ids raised by the libraries
         print(f"error: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except BrokenPipeError:  # `cofactor ... | head` closed the output early
+        return output_closed()
+
+
+def output_closed() -> int:
+    """After a ``BrokenPipeError`` on stdout: point stdout at /dev/null (so Python's exit flush cannot raise again),
+    say so on stderr and return exit code 2."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout without a file descriptor (captured in tests)
+        pass
+    with contextlib.suppress(OSError, ValueError):
+        print("error: the output was closed before cofactor finished writing (e.g. `| head`); "
+              "the rest was not shown.", file=sys.stderr)
+    return EXIT_BAD_INPUT
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
+from concurrent.futures import BrokenExecutor, Executor, Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,7 +23,7 @@ from typing import IO, TYPE_CHECKING, Any, Literal
 import pandas as pd
 from pydantic import ValidationError
 
-from foods.errors import DataError
+from foods.errors import DataError, ProblemLog
 from optimizer.results.plan import Plan
 from optimizer.domain.request import PlanRequest
 from optimizer.dietitian.store import ClientRecord, Store
@@ -39,6 +39,7 @@ CSV_COLUMNS = ("name", *PROFILE_COLUMNS, "diet_pattern", *LIST_COLUMNS, "supplem
 _TRUE, _FALSE = {"1", "true", "yes", "y", "x"}, {"", "0", "false", "no", "n"}
 BatchState = Literal["planned", "infeasible", "error"]
 Progress = Callable[[int, int, "BatchOutcome"], None]
+Worker = Callable[[str, str, "str | None", "float | None"], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -67,10 +68,12 @@ class BatchOutcome:
 
 @dataclass
 class BatchResult:
-    """All outcomes (in job order) and the wall-clock time of the whole batch, seconds."""
+    """All outcomes (in job order), the wall-clock time of the whole batch (seconds) and the clients that were run
+    again on a fresh pool because a worker process died."""
 
     outcomes: list[BatchOutcome] = field(default_factory=list)
     total_seconds: float = 0.0
+    retried: list[str] = field(default_factory=list)
 
     def _with(self, state: BatchState) -> list[BatchOutcome]:
         return [o for o in self.outcomes if o.state == state]
@@ -102,6 +105,8 @@ class BatchResult:
         lines = [f"{n} client(s): {len(self.planned)} planned, {len(self.infeasible)} infeasible, "
                  f"{len(self.errors)} error(s); {self.total_seconds:.1f} s in total"
                  + (f", {sum(o.seconds for o in self.outcomes) / n:.1f} s per client" if n else "")]
+        if self.retried:
+            lines.append(f"  retried on a fresh worker pool after a worker process died: {', '.join(self.retried)}")
         lines += [f"  infeasible: {o.name}: {o.reason}" for o in self.infeasible]
         lines += [f"  error: {o.name}: {o.reason}" for o in self.errors]
         return "\n".join(lines)
@@ -156,7 +161,8 @@ def _row_error(exc: ValidationError, profile: dict[str, Any], defaults: dict[str
 def load_batch_clients(source: str | Path | IO[str]) -> list[ClientRecord]:
     """Clients from a batch CSV (columns ``CSV_COLUMNS``; ``name``, ``sex``, ``age`` required; lists ";"-separated).
 
-    All-or-nothing: raises ``DataError`` naming the file, spreadsheet row and column of the first problem."""
+    All-or-nothing: raises one ``DataError`` naming the file, spreadsheet row and column of every bad row (the first
+    ``foods.errors.MAX_REPORTED_PROBLEMS`` are listed, the rest counted)."""
     name = str(source) if isinstance(source, (str, Path)) else str(getattr(source, "name", "clients CSV"))
     try:
         text = source.read() if hasattr(source, "read") else Path(source).read_text(encoding="utf-8-sig")
@@ -175,40 +181,48 @@ def load_batch_clients(source: str | Path | IO[str]) -> list[ClientRecord]:
         raise DataError(f"missing required column(s) {missing}.", source=name, row=1, fix="add name, sex and age columns.")
     clients: list[ClientRecord] = []
     seen: dict[str, int] = {}
+    log = ProblemLog(DataError, source=name)
     for row_no, raw in enumerate(reader, start=2):
         row = {k.strip(): (v or "").strip() for k, v in raw.items() if k is not None}
         if not any(row.values()):
             continue
         if row["name"] in seen:
-            raise DataError(f"client '{row['name']}' appears twice (first on row {seen[row['name']]}).", source=name,
-                            row=row_no, column="name", fix="give every client a unique name.")
+            log.add(f"client '{row['name']}' appears twice (first on row {seen[row['name']]}).", row=row_no,
+                    column="name", fix="give every client a unique name.")
+            continue
         seen[row["name"]] = row_no
-        profile: dict[str, Any] = {}
-        for col in PROFILE_COLUMNS:
-            if row.get(col):
-                profile[col] = _bool(row[col], source=name, row=row_no, column=col) if col in ("pregnant", "lactating") else row[col]
-        exclusions: dict[str, Any] = {key: _split(row[col]) for col, key in LIST_COLUMNS.items() if row.get(col)}
-        if row.get("diet_pattern"):
-            exclusions["diet_pattern"] = row["diet_pattern"].lower()
-        defaults: dict[str, Any] = {}
-        for col in DEFAULT_COLUMNS:
-            if row.get(col):
-                try:
-                    defaults[col] = int(row[col]) if col == "days" else float(row[col])
-                except ValueError:
-                    raise DataError(f"'{row[col]}' is not a number.", source=name, row=row_no, column=col,
-                                    fix="write a plain number (µg for vitamin D, whole days for days).") from None
-        try:
-            client = ClientRecord(name=row["name"], profile=profile, exclusions=exclusions, notes=row.get("notes", ""),
-                                  preferred_supplements=_split(row.get("supplements", "")), plan_defaults=defaults)
-        except ValidationError as exc:
-            raise _row_error(exc, profile, defaults, source=name, row=row_no) from None
-        except ValueError as exc:
-            raise DataError(str(exc), source=name, row=row_no) from None
-        clients.append(client)
+        with log.collecting():
+            clients.append(_client_from_row(row, source=name, row_no=row_no))
+    log.raise_if_any()
     if not clients:
         raise DataError("the file has a header but no clients.", source=name, fix="add one row per client.")
     return clients
+
+
+def _client_from_row(row: dict[str, str], *, source: str, row_no: int) -> ClientRecord:
+    """One client from a CSV row; raises ``DataError`` naming the row and column of its first problem."""
+    profile: dict[str, Any] = {}
+    for col in PROFILE_COLUMNS:
+        if row.get(col):
+            profile[col] = _bool(row[col], source=source, row=row_no, column=col) if col in ("pregnant", "lactating") else row[col]
+    exclusions: dict[str, Any] = {key: _split(row[col]) for col, key in LIST_COLUMNS.items() if row.get(col)}
+    if row.get("diet_pattern"):
+        exclusions["diet_pattern"] = row["diet_pattern"].lower()
+    defaults: dict[str, Any] = {}
+    for col in DEFAULT_COLUMNS:
+        if row.get(col):
+            try:
+                defaults[col] = int(row[col]) if col == "days" else float(row[col])
+            except ValueError:
+                raise DataError(f"'{row[col]}' is not a number.", source=source, row=row_no, column=col,
+                                fix="write a plain number (µg for vitamin D, whole days for days).") from None
+    try:
+        return ClientRecord(name=row["name"], profile=profile, exclusions=exclusions, notes=row.get("notes", ""),
+                            preferred_supplements=_split(row.get("supplements", "")), plan_defaults=defaults)
+    except ValidationError as exc:
+        raise _row_error(exc, profile, defaults, source=source, row=row_no) from None
+    except ValueError as exc:
+        raise DataError(str(exc), source=source, row=row_no) from None
 
 
 def load_batch_csv(source: str | Path | IO[str], **request_updates: Any) -> list[BatchJob]:
@@ -250,6 +264,10 @@ def _outcome(name: str, payload: dict[str, Any]) -> BatchOutcome:
     return BatchOutcome(name, "infeasible", result, reason, payload["seconds"])
 
 
+def _local_pool(max_workers: int) -> Executor:
+    return ProcessPoolExecutor(max_workers=max_workers, mp_context=multiprocessing.get_context("spawn"))
+
+
 def plan_batch(
     jobs: Sequence[BatchJob],
     *,
@@ -258,38 +276,62 @@ def plan_batch(
     max_workers: int = DEFAULT_WORKERS,
     solver: str | None = None,
     time_limit_s: float | None = None,
+    retries: int = 1,
+    worker: Worker = plan_one,
 ) -> BatchResult:
     """Plan every job; never raises for one client's failure (it becomes an "error" outcome).
 
     ``executor``: any ``concurrent.futures``-style executor (default: a local spawn-based ``ProcessPoolExecutor`` with
     ``max_workers``, shut down afterwards). ``progress(done, total, outcome)`` is called as each client finishes.
+
+    A worker process that dies (``kill -9``, out of memory) breaks a process pool and every client still queued on
+    it. Those clients — and only those — are run again on a fresh local pool, up to ``retries`` times; the result's
+    ``retried`` lists them, and a client lost on every attempt is an "error" saying so. ``worker`` is the function
+    run per client (default :func:`plan_one`; a top-level function with the same arguments and result).
     """
     names = [j.name for j in jobs]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise ValueError(f"batch job names must be unique; repeated: {dupes}")
+    if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
+        raise ValueError(f"retries must be a whole number >= 0 (got {retries!r})")
     start = time.perf_counter()
-    own = executor is None
-    if executor is None:
-        executor = ProcessPoolExecutor(max_workers=max_workers, mp_context=multiprocessing.get_context("spawn"))
     outcomes: dict[str, BatchOutcome] = {}
-    try:
-        futures: dict[Future, BatchJob] = {
-            executor.submit(plan_one, job.name, job.request.model_dump_json(), solver, time_limit_s): job for job in jobs
-        }
-        for future in as_completed(futures):
-            job = futures[future]
-            try:
-                outcome = _outcome(job.name, future.result())
-            except Exception as exc:  # noqa: BLE001 - a lost worker fails one client, not the batch
-                outcome = BatchOutcome(job.name, "error", None, f"{type(exc).__name__}: {exc}")
-            outcomes[job.name] = outcome
-            if progress is not None:
-                progress(len(outcomes), len(jobs), outcome)
-    finally:
-        if own:
-            executor.shutdown(wait=True, cancel_futures=True)
-    return BatchResult([outcomes[n] for n in names], time.perf_counter() - start)
+    retried: list[str] = []
+    pending = list(jobs)
+    for attempt in range(retries + 1):
+        own = executor is None or attempt > 0
+        pool = _local_pool(max_workers) if own else executor
+        lost: list[BatchJob] = []
+        try:
+            futures: dict[Future, BatchJob] = {
+                pool.submit(worker, job.name, job.request.model_dump_json(), solver, time_limit_s): job  # type: ignore[union-attr]
+                for job in pending
+            }
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    outcome = _outcome(job.name, future.result())
+                except BrokenExecutor as exc:  # the pool lost a worker: this client never finished
+                    if attempt < retries:
+                        lost.append(job)
+                        continue
+                    outcome = BatchOutcome(job.name, "error", None, f"the worker process died on {attempt + 1} "
+                                           f"attempt(s) ({type(exc).__name__}); the client was not planned")
+                except Exception as exc:  # noqa: BLE001 - a lost worker fails one client, not the batch
+                    outcome = BatchOutcome(job.name, "error", None, f"{type(exc).__name__}: {exc}")
+                outcomes[job.name] = outcome
+                if progress is not None:
+                    progress(len(outcomes), len(jobs), outcome)
+        finally:
+            if own:
+                pool.shutdown(wait=True, cancel_futures=True)  # type: ignore[union-attr]
+        if not lost:
+            break
+        retried += [j.name for j in lost if j.name not in retried]
+        order = {n: i for i, n in enumerate(names)}
+        pending = sorted(lost, key=lambda j: order[j.name])
+    return BatchResult([outcomes[n] for n in names], time.perf_counter() - start, retried)
 
 
 def text_progress(stream: IO[str] | None = None, width: int = 30) -> Progress:
@@ -323,6 +365,7 @@ def write_batch_outputs(
 ) -> Path:
     """Write ``<client>.csv`` (items) and ``<client>.json`` (whole plan) per planned client, ``.pdf`` when ``pdf``,
     the explanation as ``<client>.json`` for infeasible clients, and ``summary.csv``. Returns the summary path."""
+    from optimizer.io.cells import safe_frame
     from optimizer.io.export import plan_to_csv, plan_to_json, plan_to_pdf_bytes
 
     out = Path(out_dir)
@@ -352,5 +395,5 @@ def write_batch_outputs(
     if week_start is not None:
         summary.insert(1, "week_start", week_start.isoformat())
     path = out / "summary.csv"
-    summary.to_csv(path, index=False)
+    safe_frame(summary).to_csv(path, index=False)  # client names and reasons are user text: no formulas
     return path

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Collection
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -14,7 +15,7 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from foods.errors import DataError
+from foods.errors import DataError, ProblemLog
 from optimizer.domain.profile import Profile
 from optimizer.domain.request import Allergen, DietPattern, PlanRequest, UsualItem
 
@@ -146,6 +147,19 @@ def read_price_list_text(csv_text: str, name: str) -> Any:
     return read_price_list(buffer)
 
 
+def check_price_list_foods(prices: Any, known_food_ids: Collection[str], name: str) -> None:
+    """Raise ``PriceListError`` listing every row of ``prices`` (a ``foods.PriceList``) whose food id is unknown."""
+    from foods.errors import PriceListError, ProblemLog
+
+    known = set(known_food_ids)
+    log = ProblemLog(PriceListError, source=f"price list '{name}'")
+    for row_no, food_id in enumerate(prices.food_ids, start=2):
+        if food_id not in known:
+            log.add(f"unknown food id '{food_id}'.", row=row_no, column="food_id",
+                    fix="use an id from `cofactor foods search WORDS`, or delete the row.")
+    log.raise_if_any()
+
+
 # -- usual diet from CSV ----------------------------------------------------------------------
 def read_usual_diet_csv(path: str | Path) -> tuple[UsualItem, ...]:
     """A usual diet from CSV: columns ``food_id, grams`` and optional ``meal, day`` (grams per day; one row per item).
@@ -157,6 +171,15 @@ def read_usual_diet_csv(path: str | Path) -> tuple[UsualItem, ...]:
     return parse_usual_diet_csv(text, source=str(path))
 
 
+def _csv_number(text: str, kind: type, *, source: str, row: int, column: str) -> float | int:
+    """A CSV cell as a number (``float`` or whole ``int``); ``DataError`` naming the cell otherwise."""
+    try:
+        return kind(text)
+    except ValueError:
+        what = "a whole number" if kind is int else "a number"
+        raise DataError(f"'{text}' is not {what}.", source=source, row=row, column=column) from None
+
+
 def parse_usual_diet_csv(text: str, source: str = "usual diet CSV") -> tuple[UsualItem, ...]:
     """:func:`read_usual_diet_csv` for CSV text (e.g. an upload)."""
     reader = csv.DictReader(text.lstrip("\ufeff").splitlines())
@@ -164,13 +187,20 @@ def parse_usual_diet_csv(text: str, source: str = "usual diet CSV") -> tuple[Usu
     if "food_id" not in header or "grams" not in header:
         raise DataError("needs columns food_id and grams (optional: meal, day).", source=source, row=1)
     items = []
+    log = ProblemLog(DataError, source=source)
     for row_no, row in enumerate(reader, start=2):
         row = {k.strip(): (v or "").strip() for k, v in row.items() if k is not None}
-        data = {k: row[k] for k in ("food_id", "grams", "meal", "day") if row.get(k)}
+        data: dict[str, Any] = {k: row[k] for k in ("food_id", "grams", "meal", "day") if row.get(k)}
         try:
+            for column, kind in (("grams", float), ("day", int)):
+                if column in data:
+                    data[column] = _csv_number(data[column], kind, source=source, row=row_no, column=column)
             items.append(UsualItem.model_validate(data))
+        except DataError as exc:
+            log.absorb(exc)
         except ValidationError as exc:
             err = exc.errors()[0]
-            raise DataError(f"{err['msg']} (value {err.get('input')!r}).", source=source, row=row_no,
-                            column=str(err["loc"][0]) if err.get("loc") else None) from None
+            log.add(f"{str(err['msg']).removeprefix('Value error, ')} (value {err.get('input')!r}).", row=row_no,
+                    column=str(err["loc"][0]) if err.get("loc") else None)
+    log.raise_if_any()
     return tuple(items)

@@ -14,11 +14,11 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from datetime import date, datetime, timezone
-from pathlib import Path
 from typing import Any
 
+from optimizer.dietitian.location import DB_FILENAME, ENV_VAR, default_db_path, resolve_db_path
 from optimizer.dietitian.migrations import LATEST_VERSION, MigrationError, migrate, plan_summary_from_json, schema_version
 from optimizer.dietitian.records import (
     ClientRecord,
@@ -26,6 +26,7 @@ from optimizer.dietitian.records import (
     PlanRecord,
     PlanStatus,
     PriceListRecord,
+    check_price_list_foods,
     parse_usual_diet_csv,
     read_price_list_text,
     read_usual_diet_csv,
@@ -47,42 +48,8 @@ from optimizer.domain.profile import Profile
 from optimizer.domain.request import PlanRequest
 from optimizer.results.plan import Plan
 
-ENV_VAR = "COFACTOR_DB"
-DB_FILENAME = "cofactor.sqlite3"
 BUSY_TIMEOUT_MS = 30_000
 TABLES = ("clients", "plans", "price_lists")
-
-
-# -- location --------------------------------------------------------------------------------
-def default_db_path() -> Path:
-    """``$COFACTOR_DB`` if set, else ``user_data_dir("cofactor")/cofactor.sqlite3``."""
-    env = os.environ.get(ENV_VAR)
-    if env:
-        return resolve_db_path(env)
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("cofactor")) / DB_FILENAME
-
-
-def resolve_db_path(url_or_path: str | os.PathLike[str]) -> Path:
-    """A filesystem path from a path or an SQLAlchemy-style URL (``sqlite:///rel.db``, ``sqlite:////abs.db``)."""
-    text = os.fspath(url_or_path)
-    if "://" not in text:
-        return Path(text).expanduser()
-    scheme, _, rest = text.partition("://")
-    if scheme.lower() not in {"sqlite", "sqlite+pysqlite"}:
-        raise StorageError(
-            f"Database URL scheme '{scheme}' is not supported: the clinic backend (PostgreSQL and other servers) is "
-            "not installed in this build. Fix: use a SQLite file (a path or sqlite:///path/to/cofactor.sqlite3)."
-        )
-    path = rest[1:] if rest.startswith("/") else rest  # sqlite:///rel -> "rel"; sqlite:////abs -> "/abs"
-    path = path.split("?", 1)[0]
-    if path in {"", ":memory:"}:
-        raise StorageError(
-            "An in-memory database would lose every saved plan when the program exits. "
-            "Fix: give a file, e.g. sqlite:///cofactor.sqlite3."
-        )
-    return Path(path).expanduser()
 
 
 def _now() -> str:
@@ -459,13 +426,17 @@ class Store:
         return self.get_plan_record(plan_id)
 
     # -- price lists -------------------------------------------------------------------------
-    def save_price_list(self, name: str, csv_text: str, *, replace: bool = False) -> int:
+    def save_price_list(self, name: str, csv_text: str, *, replace: bool = False,
+                        known_food_ids: Collection[str] | None = None) -> int:
         """Save a price list's CSV text (``foods.load_price_list`` format) under a name; ``replace=True`` overwrites.
-        Returns its id. Raises ``foods.errors.PriceListError`` (row, column, fix) for a malformed list."""
+        Returns its id. Raises ``foods.errors.PriceListError`` (row, column, fix) for a malformed list, and for food
+        ids not in ``known_food_ids`` when given (e.g. the catalogue's index; every unknown row is listed)."""
         name = " ".join(str(name).split())
         if not name:
             raise StorageError("A price list needs a name.")
-        read_price_list_text(csv_text, name)  # all-or-nothing validation: raises PriceListError naming row and column
+        prices = read_price_list_text(csv_text, name)  # all-or-nothing: raises PriceListError naming row and column
+        if known_food_ids is not None:
+            check_price_list_foods(prices, known_food_ids, name)
         with self.transaction() as conn:
             existing = conn.execute("SELECT id FROM price_lists WHERE name = ?", (name,)).fetchone()
             if existing and not replace:
@@ -493,7 +464,7 @@ class Store:
 
 
 __all__ = [
-    "ClientRecord", "DuplicateError", "Exclusions", "LATEST_VERSION", "MigrationError", "NotFoundError", "PlanRecord",
+    "ClientRecord", "DB_FILENAME", "DuplicateError", "ENV_VAR", "Exclusions", "LATEST_VERSION", "MigrationError", "NotFoundError", "PlanRecord",
     "PlanStatus", "PriceListRecord", "Store", "StorageError", "StoreCorruptError", "StoreError", "StoreFullError",
     "StoreLockedError", "StoreReadOnlyError", "StoreSchemaError", "StoreUnavailableError", "default_db_path",
     "parse_usual_diet_csv", "read_usual_diet_csv", "resolve_db_path",

@@ -40,7 +40,7 @@ class RequestFileError(RequestError):
                  located: bool = False) -> None:
         self.reason, self.source, self.location, self.fix = reason, source, location, fix
         where = f"{source}" + (f", {location}" if location and not located else "")
-        super().__init__(f"{where}: {reason} {fix}".strip())
+        super().__init__(f"{where}: not a valid plan request: {reason} {fix}".strip())
 
 
 class _Duplicate(Exception):
@@ -95,17 +95,17 @@ def parse_request(text: str | bytes, source: str = "request") -> PlanRequest:
     """A ``PlanRequest`` from JSON text or bytes; raises :class:`RequestFileError` naming ``source`` and the field."""
     if isinstance(text, bytes):
         if len(text) > MAX_REQUEST_BYTES:
-            raise RequestFileError(f"is {len(text):,} bytes, more than the {MAX_REQUEST_BYTES:,} a request may have.",
+            raise RequestFileError(f"the file has {len(text):,} bytes, more than the {MAX_REQUEST_BYTES:,} a request may have.",
                                    source=source, fix="Give a plan request, not a data file.")
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise RequestFileError(f"is not UTF-8 text (byte {exc.start} is 0x{text[exc.start]:02x}).", source=source,
+            raise RequestFileError(f"the file is not UTF-8 text (byte {exc.start} is 0x{text[exc.start]:02x}).", source=source,
                                    location=f"byte {exc.start}",
                                    fix="Save the file as UTF-8 (any text editor's 'Save as… UTF-8').") from None
     text = text.removeprefix("\ufeff")
     if len(text) > MAX_REQUEST_BYTES:
-        raise RequestFileError(f"is longer than the {MAX_REQUEST_BYTES:,} characters a request may have.",
+        raise RequestFileError(f"the text is longer than the {MAX_REQUEST_BYTES:,} characters a request may have.",
                                source=source, fix="Give a plan request, not a data file.")
     try:
         data = json.loads(text, object_pairs_hook=_refuse_duplicates)
@@ -113,12 +113,12 @@ def parse_request(text: str | bytes, source: str = "request") -> PlanRequest:
         raise RequestFileError(f"the key '{exc.key}' appears twice in one object (which value is meant?).",
                                source=source, location=exc.key, fix="Keep one of the two and delete the other.") from None
     except json.JSONDecodeError as exc:
-        raise RequestFileError(f"is not valid JSON: {exc.msg}.", source=source,
+        raise RequestFileError(f"the text is not valid JSON ({exc.msg}).", source=source,
                                location=f"line {exc.lineno}, column {exc.colno}") from None
     except RecursionError:
-        raise RequestFileError(f"is nested more than {MAX_JSON_DEPTH} levels deep.", source=source) from None
+        raise RequestFileError(f"the JSON is nested more than {MAX_JSON_DEPTH} levels deep.", source=source) from None
     if not isinstance(data, dict):
-        raise RequestFileError(f"holds a JSON {type(data).__name__}, not an object {{...}} of request fields.",
+        raise RequestFileError(f"the file holds a JSON {type(data).__name__}, not an object {{...}} of request fields.",
                                source=source, location="(top level)")
     bad = _bad_numbers(data)
     if bad:
@@ -129,10 +129,10 @@ def parse_request(text: str | bytes, source: str = "request") -> PlanRequest:
         problems = validation_problems(exc)
         reason = "; ".join(f"{loc}: {msg}" for loc, msg in problems[:20])
         more = f" (and {len(problems) - 20} more)" if len(problems) > 20 else ""
-        raise RequestFileError(f"not a valid plan request: {reason}{more}.", source=source,
+        raise RequestFileError(f"{reason}{more}.", source=source,
                                location=problems[0][0] if problems else None, located=True) from None
     except (ValueError, TypeError) as exc:  # validators raising outside pydantic's wrapping
-        raise RequestFileError(f"not a valid plan request: {exc}.", source=source) from None
+        raise RequestFileError(f"{exc}.", source=source) from None
 
 
 def load_request(path: str | os.PathLike[str]) -> PlanRequest:
@@ -141,11 +141,11 @@ def load_request(path: str | os.PathLike[str]) -> PlanRequest:
     try:
         size = where.stat().st_size
         if size > MAX_REQUEST_BYTES:
-            raise RequestFileError(f"is {size:,} bytes, more than the {MAX_REQUEST_BYTES:,} a request may have.",
+            raise RequestFileError(f"the file has {size:,} bytes, more than the {MAX_REQUEST_BYTES:,} a request may have.",
                                    source=str(where), fix="Give a plan request, not a data file.")
         data = where.read_bytes()
     except OSError as exc:
-        raise RequestFileError(f"cannot be read: {exc.strerror or exc}.", source=str(where),
+        raise RequestFileError(f"the file cannot be read ({exc.strerror or exc}).", source=str(where),
                                fix="Check the path and that the file is readable.") from None
     return parse_request(data, source=str(where))
 

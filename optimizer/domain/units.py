@@ -10,9 +10,10 @@ range (the limits below; docs/errors.md lists them).
 from __future__ import annotations
 
 import math
-from typing import Annotated
+import numbers
+from typing import Annotated, Any
 
-from pydantic import Field, Strict
+from pydantic import BeforeValidator, Field, Strict
 
 from optimizer.domain.errors import RequestError
 
@@ -27,18 +28,37 @@ MAX_WEIGHT = 1_000_000.0
 MAX_TIME_LIMIT_S = 3600.0
 """Longest solver time limit, seconds."""
 
-FiniteFloat = Annotated[float, Strict(), Field(allow_inf_nan=False)]
-NonNegative = Annotated[float, Strict(), Field(ge=0, le=MAX_NUTRIENT_AMOUNT, allow_inf_nan=False)]
-Grams = Annotated[float, Strict(), Field(ge=0, le=MAX_GRAMS, allow_inf_nan=False, description="grams")]
-Milligrams = Annotated[float, Strict(), Field(ge=0, le=MAX_NUTRIENT_AMOUNT, allow_inf_nan=False, description="milligrams")]
-Micrograms = Annotated[float, Strict(), Field(ge=0, le=MAX_NUTRIENT_AMOUNT, allow_inf_nan=False, description="micrograms")]
-Kcal = Annotated[float, Strict(), Field(ge=0, le=MAX_NUTRIENT_AMOUNT, allow_inf_nan=False, description="kilocalories")]
-Fraction = Annotated[float, Strict(), Field(ge=0, le=1, allow_inf_nan=False, description="fraction 0..1")]
-Seconds = Annotated[float, Strict(), Field(gt=0, le=MAX_TIME_LIMIT_S, allow_inf_nan=False, description="seconds")]
-Portions = Annotated[float, Strict(), Field(ge=0, le=1000, allow_inf_nan=False, description="household portions")]
-Weight = Annotated[float, Strict(), Field(ge=0, le=MAX_WEIGHT, allow_inf_nan=False, description="objective weight")]
-Count = Annotated[int, Strict()]
-"""A whole number given as a number (``true`` and ``"7"`` are refused)."""
+def _real_number(value: Any) -> Any:
+    """NumPy scalars and other ``numbers.Real`` as a plain float; plain int/float, ``bool`` and text unchanged
+    (strict validation then accepts int/float and refuses the rest)."""
+    if isinstance(value, (bool, int, float)) or not isinstance(value, numbers.Real):
+        return value
+    return float(value)
+
+
+def _whole_number(value: Any) -> Any:
+    """NumPy and other ``numbers.Integral`` as a plain int; ``bool``, text and floats unchanged (then refused)."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, (bool, int)):
+        return int(value)
+    return value
+
+
+_REAL = BeforeValidator(_real_number)
+FiniteFloat = Annotated[float, _REAL, Strict(), Field(allow_inf_nan=False)]
+NonNegative = Annotated[float, _REAL, Strict(), Field(ge=0, le=MAX_NUTRIENT_AMOUNT, allow_inf_nan=False)]
+Grams = Annotated[float, _REAL, Strict(), Field(ge=0, le=MAX_GRAMS, allow_inf_nan=False, description="grams")]
+Milligrams = Annotated[float, _REAL, Strict(), Field(ge=0, le=MAX_NUTRIENT_AMOUNT, allow_inf_nan=False,
+                                                     description="milligrams")]
+Micrograms = Annotated[float, _REAL, Strict(), Field(ge=0, le=MAX_NUTRIENT_AMOUNT, allow_inf_nan=False,
+                                                     description="micrograms")]
+Kcal = Annotated[float, _REAL, Strict(), Field(ge=0, le=MAX_NUTRIENT_AMOUNT, allow_inf_nan=False,
+                                               description="kilocalories")]
+Fraction = Annotated[float, _REAL, Strict(), Field(ge=0, le=1, allow_inf_nan=False, description="fraction 0..1")]
+Seconds = Annotated[float, _REAL, Strict(), Field(gt=0, le=MAX_TIME_LIMIT_S, allow_inf_nan=False, description="seconds")]
+Portions = Annotated[float, _REAL, Strict(), Field(ge=0, le=1000, allow_inf_nan=False, description="household portions")]
+Weight = Annotated[float, _REAL, Strict(), Field(ge=0, le=MAX_WEIGHT, allow_inf_nan=False, description="objective weight")]
+Count = Annotated[int, BeforeValidator(_whole_number), Strict()]
+"""A whole number given as a number (``true``, ``7.0`` and ``"7"`` are refused; NumPy integers are accepted)."""
 
 
 def check_time_limit(seconds: float | None, *, name: str = "time_limit_s") -> float | None:

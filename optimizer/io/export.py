@@ -17,7 +17,7 @@ import pandas as pd
 from fpdf import FPDF
 from fpdf.fonts import FontFace
 
-from optimizer.results.plan import Plan
+from optimizer.io.cells import safe_frame
 from optimizer.io.report import (
     nutrient_table,
     nutrient_table_display,
@@ -27,6 +27,7 @@ from optimizer.io.report import (
     week_grid,
 )
 from optimizer.io.shopping import shopping_list, shopping_summary
+from optimizer.results.plan import Plan
 
 if TYPE_CHECKING:
     from foods.table import FoodTable
@@ -64,8 +65,9 @@ def latin1_text(text: str) -> str:
 
 # -- CSV / JSON ------------------------------------------------------------------------------
 def plan_to_csv(plan: Plan) -> str:
-    """The plan's food items as CSV: day, meal, food_id, food, portions, portion_name, grams, cost, locked."""
-    return plan.items.to_csv(index=False)
+    """The plan's food items as CSV: day, meal, food_id, food, portions, portion_name, grams, cost, locked.
+    Text that a spreadsheet would run as a formula is quoted (``optimizer.io.cells``)."""
+    return safe_frame(plan.items).to_csv(index=False)
 
 
 def plan_to_json(plan: Plan, *, indent: int | None = 2) -> str:
@@ -94,17 +96,19 @@ def about_rows(plan: Plan, *, client_name: str | None = None, week_start: date |
 def plan_to_excel_bytes(
     plan: Plan, foods: FoodTable | None = None, *, client_name: str | None = None, week_start: date | None = None
 ) -> bytes:
-    """An .xlsx workbook with sheets Plan (items), Week, Supplements, Nutrients, Shopping list and About."""
+    """An .xlsx workbook with sheets Plan (items), Week, Supplements, Nutrients, Shopping list and About.
+    No text becomes a formula (``optimizer.io.cells``); numbers stay numeric cells."""
     items = plan.items.drop(columns=["locked"])
     shopping = shopping_list(plan, foods)
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-        items.to_excel(writer, sheet_name="Plan", index=False)
-        week_grid(plan, week_start).to_excel(writer, sheet_name="Week")
-        supplement_schedule(plan, week_start).to_excel(writer, sheet_name="Supplements", index=False)
-        nutrient_table(plan).to_excel(writer, sheet_name="Nutrients", index=False)
-        shopping.to_excel(writer, sheet_name="Shopping list", index=False)
-        about_rows(plan, client_name=client_name, week_start=week_start).to_excel(writer, sheet_name="About", index=False)
+        safe_frame(items).to_excel(writer, sheet_name="Plan", index=False)
+        safe_frame(week_grid(plan, week_start)).to_excel(writer, sheet_name="Week")
+        safe_frame(supplement_schedule(plan, week_start)).to_excel(writer, sheet_name="Supplements", index=False)
+        safe_frame(nutrient_table(plan)).to_excel(writer, sheet_name="Nutrients", index=False)
+        safe_frame(shopping).to_excel(writer, sheet_name="Shopping list", index=False)
+        about = about_rows(plan, client_name=client_name, week_start=week_start)
+        safe_frame(about).to_excel(writer, sheet_name="About", index=False)
         for sheet in writer.book.worksheets:
             for column in sheet.columns:
                 width = max(len(str(c.value or "")) for c in column)
