@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from optimizer.compile.safety import screen_food_safety
+from optimizer.compile.unknowns import screen_unknown_values
 from optimizer.domain.errors import RequestError
 from optimizer.domain.request import PlanRequest
 
@@ -122,6 +123,9 @@ def select_candidates(request: PlanRequest, frame: pd.DataFrame) -> Candidates:
 
     mask, safety_removed = screen_food_safety(request, pool)  # life-stage food safety (compile/safety.py)
     removed.update(safety_removed)
+    known, unknown_removed = screen_unknown_values(request, pool.loc[mask.to_numpy()])  # compile/unknowns.py
+    mask &= known.reindex(pool.index, fill_value=True)
+    removed.update(unknown_removed)
     if request.diet_pattern != "omnivore":
         if request.diet_pattern in pool.columns:
             ok = pool[request.diet_pattern].fillna(False).astype(bool)
