@@ -54,6 +54,17 @@ def food_name(food_id: str) -> str:
     return food_id
 
 
+def display_names(food_ids: list[str]) -> dict[str, str]:
+    """Food id -> the catalogue's curated ``display_name`` for those foods that have one (none when the catalogue
+    has no such column); other foods get a rule-shortened name in ``ui.views.short_name``."""
+    frame = active_foods().frame
+    if "display_name" not in frame.columns:
+        return {}
+    known = [f for f in dict.fromkeys(food_ids) if f in frame.index]
+    names = frame.loc[known, "display_name"]
+    return {str(f): str(n) for f, n in names.items() if isinstance(n, str) and n.strip()}
+
+
 @st.cache_data(show_spinner=False)
 def targets_for_profile(profile_json: str) -> Any:
     """DRI targets for a profile given as JSON (cached: profiles are small and hashable as text)."""

@@ -30,8 +30,9 @@ Slot = tuple[int, str, str]
 def _item_keys(plan: Plan) -> dict[str, Slot]:
     """Picker label -> (day, meal, food_id) for every item of the plan."""
     out: dict[str, Slot] = {}
+    names = catalogue.display_names([str(f) for f in plan.items["food_id"]])
     for row in plan.items.to_dict("records"):
-        out[views.item_label(row)] = (int(row["day"]), str(row["meal"]), str(row["food_id"]))
+        out[views.item_label(row, names)] = (int(row["day"]), str(row["meal"]), str(row["food_id"]))
     return out
 
 
@@ -42,9 +43,30 @@ def _sync_pickers(plan: Plan, items: dict[str, Slot], days: list[int]) -> None:
         st.session_state[LOCK_ITEMS] = [label for label, slot in items.items() if slot in set(locked_items)]
         st.session_state[LOCK_DAYS] = locked_days
         st.session_state[LOCKS_SHOWN_FOR] = plan
-    for key, valid in ((LOCK_ITEMS, items), (EXCLUDE_ITEMS, items), (LOCK_DAYS, days), (ONLY_DAYS, days)):
+    foods = plan_foods(plan)
+    for key, valid in ((LOCK_ITEMS, items), (EXCLUDE_ITEMS, foods), (LOCK_DAYS, days), (ONLY_DAYS, days)):
         if key in st.session_state:  # a new plan: drop choices that no longer exist
             st.session_state[key] = [v for v in st.session_state[key] if v in valid]
+
+
+def plan_foods(plan: Plan) -> dict[str, str]:
+    """Food id -> 'Food (days 2, 5)' for each food of the plan (the removal picker lists foods, not items)."""
+    out: dict[str, str] = {}
+    items = plan.items
+    names = catalogue.display_names([str(f) for f in items["food_id"]])
+    for food_id, group in items.groupby("food_id", sort=False):
+        days = sorted({int(d) for d in group["day"]})
+        where = f" (day{'s' if len(days) > 1 else ''} {', '.join(map(str, days))})" if plan.request.days > 1 else ""
+        out[str(food_id)] = f"{views.short_name(str(group['food'].iloc[0]), names.get(str(food_id)))}{where}"
+    return out
+
+
+def replan_days(plan: Plan, removed: list[str], only: list[int]) -> list[int]:
+    """The days a re-plan touches: the days chosen, plus every day that eats a removed food. No day at all when only
+    locks changed: locking or releasing an item needs no other change."""
+    items = plan.items
+    touched = {int(d) for d in items.loc[items["food_id"].isin(removed), "day"]} if removed else set()
+    return sorted(set(only) | touched)
 
 
 def lock_changes(plan: Plan, ticked_items: list[Slot], ticked_days: list[int]) -> dict[str, list]:
@@ -79,23 +101,33 @@ def render_edit(plan: Plan) -> None:
                                      help="Every item (and daily supplement dose) of these days stays as it is. "
                                           "Un-tick a day to release it.") if len(days) > 1 else []
     with c2:
-        excluded = st.multiselect("Remove these foods", list(items), key=EXCLUDE_ITEMS,
+        foods = plan_foods(plan)
+        excluded = st.multiselect("Remove these foods", list(foods), key=EXCLUDE_ITEMS, format_func=foods.get,
                                   default=state.value(EXCLUDE_ITEMS, []),
-                                  help="The food is excluded from the whole re-optimised plan.")
+                                  help="The food leaves the whole plan; only the days that had it are re-planned.")
         only = st.multiselect("Only re-plan these days", days, key=ONLY_DAYS, format_func=views.day_label,
                               default=state.value(ONLY_DAYS, []),
                               help="Leave empty to re-plan every day that is not kept.") if len(days) > 1 else []
     if st.button("Re-optimise the rest", key=REPLAN, type="primary",
-                 help="Solve again with the locks and removals above; locks you un-ticked are released."):
+                 help="Keeps as much of the plan as it can: only the days you pick and the days that had a removed "
+                      "food are re-planned; locks you un-ticked are released."):
         changes = lock_changes(plan, [items[label] for label in locked], [int(d) for d in locked_days])
+        removed = [str(f) for f in excluded]
+        kept = {int(d) for d in locked_days}  # whole days kept after this change: never re-planned
+        days_to_plan = [d for d in replan_days(plan, removed, [int(d) for d in only]) if d not in kept]
         new_plan = plan_panel.run_with_progress(
-            "Re-optimising", replan, plan, **changes,
-            exclude_foods=sorted({items[label][2] for label in excluded}), only_days=list(only) or None,
+            "Re-optimising", replan, plan, **changes, exclude_foods=removed, only_days=days_to_plan,
             foods=catalogue.foods_for_planning(), supplements=None)
-        if new_plan is not None:
-            state.store_plan(new_plan, keep_previous=True)
+        if new_plan is not None and not new_plan.has_solution:
+            why = new_plan.explanation.summary if new_plan.explanation else new_plan.status
+            st.error(f"The plan was not changed: no re-plan of day(s) {', '.join(map(str, days_to_plan))} meets "
+                     f"every target. {why}")
+        elif new_plan is not None:
+            what = (f"re-planned day{'s' if len(days_to_plan) > 1 else ''} {', '.join(map(str, days_to_plan))}"
+                    if days_to_plan else "locks updated; nothing else had to change")
+            state.store_plan(new_plan, keep_previous=True, edit=what[:1].upper() + what[1:] + ".")
             state.request_restore(new_plan.request)
-            state.flash("Re-optimised: see what changed below the plan.")
+            state.flash(f"{what[:1].upper() + what[1:]}: see what changed below the plan.")
             st.rerun()
     _render_swap(plan, items)
 

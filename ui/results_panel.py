@@ -189,7 +189,9 @@ def render_summary(plan: Plan) -> None:
 
 def render_grid(plan: Plan) -> None:
     st.markdown("#### Meals")
-    st.html(views.GRID_CSS + views.week_grid_html(plan))
+    names = catalogue.display_names([str(f) for f in plan.items["food_id"]])
+    st.html(views.GRID_CSS + views.week_grid_html(plan, names))
+    st.caption("Short names; point at a food (or open the list below) for the full USDA description.")
     with st.expander("All items (grams, cost)"):
         items = plan.items
         st.dataframe(items, hide_index=True, width="stretch",

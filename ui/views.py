@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 
+from foods.display_names import display_name
 from optimizer.results.plan import Plan
 
 WEEK_AVERAGE = "Week average"
@@ -26,35 +27,55 @@ def day_label(day: int) -> str:
     return f"Day {int(day)}"
 
 
-def item_label(row: Mapping) -> str:
-    """One plan item for pickers: 'Day 1 · breakfast · Oats — 1 × cup (81 g)'."""
+def short_name(full: str, curated: str | None = None) -> str:
+    """The name people read: the catalogue's curated ``display_name`` when it has one, else the USDA description
+    shortened by rule ('Soybeans, mature cooked, boiled, without salt' -> 'Soybeans, mature cooked')."""
+    if curated is not None and isinstance(curated, str) and curated.strip():
+        return curated.strip()
+    return display_name(str(full)) if full else str(full)
+
+
+def item_label(row: Mapping, names: Mapping[str, str] | None = None) -> str:
+    """One plan item for pickers: 'Day 1 · breakfast · Oats — 1 × cup (81 g)' (the short name of the food)."""
     amount = portion_text(row.get("portions"), row.get("portion_name"), row["grams"])
-    return f"{day_label(row['day'])} · {row['meal']} · {row['food']} — {amount}"
+    food = (names or {}).get(str(row.get("food_id"))) or short_name(str(row["food"]))
+    return f"{day_label(row['day'])} · {row['meal']} · {food} — {amount}"
 
 
-def week_grid(plan: Plan) -> pd.DataFrame:
-    """Days × meals; each cell lists the items (portion and grams) eaten at that meal."""
+def week_grid(plan: Plan, names: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """Days × meals; each cell lists the items (short name, portion and grams) eaten at that meal. ``names``: food id
+    -> curated display name (else the rule-shortened USDA description)."""
+    return _grid(plan, names)[0]
+
+
+def _grid(plan: Plan, names: Mapping[str, str] | None) -> tuple[pd.DataFrame, pd.DataFrame]:
     items = plan.items
     meals = list(plan.request.meals)
     days = [day_label(d) for d in range(1, plan.request.days + 1)]
     grid = pd.DataFrame("", index=pd.Index(days, name="day"), columns=meals, dtype=object)
+    full = pd.DataFrame("", index=grid.index, columns=meals, dtype=object)
     for (day, meal), group in items.groupby(["day", "meal"], sort=False):
-        lines = [f"{r.food} — {portion_text(r.portions, r.portion_name, r.grams)}" + (" [locked]" if r.locked else "")
+        lines = [f"{(names or {}).get(str(r.food_id)) or short_name(r.food)} — "
+                 f"{portion_text(r.portions, r.portion_name, r.grams)}" + (" [locked]" if r.locked else "")
                  for r in group.itertuples()]
         if meal in grid.columns:
             grid.loc[day_label(day), meal] = "\n".join(lines)
-    return grid
+            full.loc[day_label(day), meal] = "\n".join(str(r.food) for r in group.itertuples())
+    return grid, full
 
 
-def week_grid_html(plan: Plan) -> str:
-    """The week grid as an HTML table (on a phone each day becomes a card with its meals stacked)."""
-    grid = week_grid(plan)
+def week_grid_html(plan: Plan, names: Mapping[str, str] | None = None) -> str:
+    """The week grid as an HTML table of short names, the full USDA description on hover (on a phone each day
+    becomes a card with its meals stacked)."""
+    grid, full = _grid(plan, names)
     head = "".join(f"<th>{html.escape(m.capitalize())}</th>" for m in grid.columns)
     body = []
     for day, row in grid.iterrows():
         cells = "".join(
             f"<td data-meal='{html.escape(str(meal).capitalize(), quote=True)}'>"
-            + "".join(f"<div class='cf-item'>{html.escape(line)}</div>" for line in str(v).split("\n") if line)
+            + "".join(f"<div class='cf-item' title='{html.escape(desc, quote=True)}'>{html.escape(line)}</div>"
+                      for line, desc in zip([x for x in str(v).split("\n") if x],
+                                            [x for x in str(full.at[day, meal]).split("\n") if x]))
             + "</td>" for meal, v in row.items())
         body.append(f"<tr><th scope='row'>{html.escape(str(day))}</th>{cells}</tr>")
     return (

@@ -121,7 +121,9 @@ def replan(
 
     ``lock_items``/``exclude_items`` are ``(day, meal, food_id)`` triples of the plan; ``lock_days`` locks every item
     (and daily supplement dose) of those days; ``only_days`` re-optimises just those days and copies the others
-    unchanged (``exclude_foods`` then applies to the re-optimised days only, and a note says so). Locks made by
+    unchanged (``exclude_foods`` then applies to the re-optimised days only, and a note says so; ``only_days=[]``
+    re-plans no day: only the locks change). The result keeps the plan's status, gap and runtime (the worse status
+    when a re-planned day's is worse) with a note per re-planned day. Locks made by
     earlier edits stay unless released with ``unlock_items``/``unlock_days`` (see :func:`unlock`), which are applied
     before the new locks. When a day cannot be re-planned the original plan comes back with ``has_solution=False``
     and the explanation. Raises :class:`RequestError` naming an item or day that is not in the plan.
@@ -157,7 +159,13 @@ def replan(
 
     days = sorted(set(only_days or ()) | {s[0] for s in exclude_items})
     table, catalogue = default_foods(foods), default_supplements(supplements)
-    current = plan.model_copy(update={"request": base})
+    item_locks = {(x.day, x.meal, x.food_id) for x in base.locked}
+    dose_locks = {(x.day, x.supplement_id) for x in base.locked_supplements}
+    current = plan.model_copy(update={  # days not re-planned stay as they are, shown with the request's locks
+        "request": base,
+        "item_rows": [r.model_copy(update={"locked": (r.day, r.meal, r.food_id) in item_locks}) for r in plan.item_rows],
+        "supplement_rows": [r.model_copy(update={"locked": (r.day, r.supplement_id) in dose_locks})
+                            for r in plan.supplement_rows]})
     notes: list[str] = []
     statuses: list[Plan] = []
     for day in days:
@@ -173,12 +181,13 @@ def replan(
                 "notes": [*plan.notes, f"Day {day} could not be re-optimised: {explanation}"],
             })
         current = splice_day(current, sub, day, table, catalogue)
-        notes.append(f"day {day} re-optimised (objective of that day {sub.objective_value})")
+        notes.append(f"Day {day} re-planned ({sub.runtime_s:.1f} s, objective of that day {sub.objective_value}).")
     verification = verify_plan(current, table, catalogue)
-    return current.model_copy(update={
-        "status": worst_status(statuses), "has_solution": verification.passed, "verification": verification,
-        "objective_value": None, "best_bound": None, "gap": max((s.gap or 0.0 for s in statuses), default=None),
-        "runtime_s": sum(s.runtime_s for s in statuses), "explanation": None, "shadow_price_rows": [],
+    return current.model_copy(update={  # status, gap and runtime stay the whole plan's (worse when a day is worse)
+        "status": worst_status([plan, *statuses]), "has_solution": verification.passed, "verification": verification,
+        "objective_value": None, "best_bound": None,
+        "gap": max((s.gap for s in [plan, *statuses] if s.gap is not None), default=None),
+        "runtime_s": plan.runtime_s, "explanation": None, "shadow_price_rows": [],
         "notes": [*plan.notes, *notes, *([f"Excluded on the re-optimised day(s) only: {', '.join(exclude_foods)}"]
                                          if exclude_foods else [])] + ([] if verification.passed else ["The spliced plan failed verification."]),
     })

@@ -19,7 +19,7 @@ from optimizer.results.plan import DISCLAIMER, Plan
 from optimizer.domain.profile import Profile
 from optimizer.domain.request import DEFAULT_MEALS, PlanRequest
 from optimizer.domain.targets import targets_for
-from ui import results_panel
+from ui import edit_panel, results_panel, views
 
 TIMEOUT_S = 600  # generous: a solve on a loaded 2-core machine can take a while; not a performance assertion
 PERSON = Profile(sex="female", age=45)
@@ -114,12 +114,13 @@ def test_lock_an_item_and_reoptimise_keeps_it(planned: AppTest):
     at = planned
     before: Plan = at.session_state["_plan"]
     options = at.multiselect(key="edit_lock_items").options
-    keep, drop = options[0], options[-1]
+    keep = options[0]
     row_keep = before.items.iloc[0]
-    drop_food = before.items.iloc[-1]["food_id"]
-    assert keep.startswith("Day 1 · ") and str(row_keep["food"]) in keep
+    drop_food = str(before.items.iloc[-1]["food_id"])
+    assert keep.startswith("Day 1 · ") and views.short_name(str(row_keep["food"])) in keep
+    assert edit_panel.plan_foods(before)[drop_food] in at.multiselect(key="edit_exclude").options  # foods, not items
     at.multiselect(key="edit_lock_items").set_value([keep])
-    at.multiselect(key="edit_exclude").set_value([drop])
+    at.multiselect(key="edit_exclude").set_value([drop_food])
     click(at, "Re-optimise the rest")
     after: Plan = at.session_state["_plan"]
     assert after is not before and after.has_solution
@@ -255,7 +256,7 @@ def test_views_of_a_plan_are_consistent(planned: AppTest):
     grid = views.week_grid(plan)
     assert list(grid.columns) == list(plan.request.meals) and len(grid) == plan.request.days
     for row in plan.items.itertuples():
-        assert row.food in grid.loc[views.day_label(row.day), row.meal]
+        assert views.short_name(row.food) in grid.loc[views.day_label(row.day), row.meal]
     kcal = {t.key: t.kcal_per_unit for t in targets_for(PERSON) if t.kcal_per_unit}
     cov = views.coverage(plan, kcal, lambda nutrient, ids: 0)
     magnesium = cov[(cov["target"] == "magnesium_mg") & (cov["day"] == views.WEEK_AVERAGE)].iloc[0]
@@ -306,9 +307,10 @@ def test_week_lock_a_day_and_replan_only_another(app_path: str):
     assert week.request.days == 7 and week.has_solution, week.summary()
     at.multiselect(key="edit_lock_days").set_value([1])
     at.multiselect(key="edit_only_days").set_value([2])
-    at.multiselect(key="edit_exclude").set_value(
-        [o for o in at.multiselect(key="edit_exclude").options if o.startswith("Day 2 · ")][:1])
-    removed = week.items[week.items["day"] == 2].iloc[0]
+    day2 = set(week.items.loc[week.items["day"] == 2, "food_id"])
+    only_day2 = [f for f in day2 if f not in set(week.items.loc[week.items["day"] != 2, "food_id"])]
+    removed = week.items[(week.items["day"] == 2) & week.items["food_id"].isin(only_day2 or list(day2))].iloc[0]
+    at.multiselect(key="edit_exclude").set_value([str(removed["food_id"])])
     click(at, "Re-optimise the rest")
     after: Plan = at.session_state["_plan"]
     assert after is not week and after.has_solution, after.summary()
@@ -317,8 +319,11 @@ def test_week_lock_a_day_and_replan_only_another(app_path: str):
         return plan.items[plan.items["day"] == d][["meal", "food_id", "grams"]].sort_values(["meal", "food_id"])
 
     assert day(after, 1).to_numpy().tolist() == day(week, 1).to_numpy().tolist()  # the locked day is unchanged
-    for d in range(3, 8):  # days not re-planned are copied
-        assert day(after, d).to_numpy().tolist() == day(week, d).to_numpy().tolist()
+    eaten = set(week.items.loc[week.items["food_id"] == removed["food_id"], "day"])
+    for d in range(3, 8):  # days not re-planned (no removed food on them) are copied
+        if d not in eaten:
+            assert day(after, d).to_numpy().tolist() == day(week, d).to_numpy().tolist()
+    assert removed["food_id"] not in set(after.items.loc[after.items["day"] != 1, "food_id"])  # gone, but day 1 is kept
     assert removed["food_id"] not in set(after.items[after.items["day"] == 2]["food_id"])
     assert any("What changed" in t for t in texts(at.markdown))
 
@@ -341,7 +346,7 @@ def test_unlocking_an_item_releases_it_in_the_reoptimised_plan(app_path: str):
     assert locked is not before and locked.has_solution, locked.summary()
     assert slots(locked) == {slot}
     shown = at.multiselect(key="edit_lock_items").value  # the plan's own lock is shown ticked
-    assert len(shown) == 1 and str(row["food"]) in shown[0]
+    assert len(shown) == 1 and views.short_name(str(row["food"])) in shown[0]
 
     at.multiselect(key="edit_lock_items").set_value([])  # un-tick: the lock must not survive the re-optimisation
     click(at, "Re-optimise the rest")
@@ -388,13 +393,14 @@ def test_swap_a_food_for_a_ranked_substitute(app_path: str, monkeypatch: pytest.
     row = before.items.iloc[-1]
     slot = (1, str(row["meal"]), str(row["food_id"]))
     label = picker.options[-1]
-    assert label.startswith(f"Day 1 · {row['meal']} · {row['food']}")
+    assert label.startswith(f"Day 1 · {row['meal']} · {views.short_name(str(row['food']))}")
     picker.set_value(label)
     click(at, "Find substitutes")
     found = at.session_state["_substitutes"]
     subs = found["table"]
     assert found["plan"] is before and found["slot"] == slot
     assert not subs.empty and slot[2] not in set(subs["food_id"])
+    assert not set(subs["food_id"]) & set(before.items["food_id"])  # never a food already eaten that day
     table = next(d for d in at.dataframe if "Keeps targets met" in d.value.columns).value
     assert table["Food"].tolist() == subs["food"].tolist()  # the library's ranking, in its order
     assert table["What changes"].tolist() == subs["note"].tolist()  # and its notes
@@ -426,6 +432,8 @@ def test_swap_a_food_for_a_ranked_substitute(app_path: str, monkeypatch: pytest.
     assert new_food in set(at_slot["food_id"]) and slot[2] not in set(at_slot["food_id"])
     assert at.session_state["_previous_plan"] is before
     assert any("swapped for" in t for t in texts(at.success))  # the library's note
+    assert after.status == before.status and after.runtime_s == before.runtime_s  # the plan's own status stays
+    assert any(t.startswith("Changed since: Day 1") for t in texts(at.caption))  # with a note about the swap
     assert any("What changed" in t for t in texts(at.markdown))
     assert "_substitutes" not in at.session_state
 

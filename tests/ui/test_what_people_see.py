@@ -117,3 +117,37 @@ def test_forget_uploaded_files_forgets_them(app_path: str):
     at.run()
     errors = " ".join(e.value for e in at.error)
     assert "broken.csv was not loaded" in errors and "cofactor-upload-" not in errors and "/tmp" not in errors
+
+
+def test_removing_a_food_replans_only_the_days_that_had_it(app_path: str):
+    from optimizer.editing import compare_plans
+    from tests.ui.test_app import click
+
+    at = start(app_path)
+    click(at, "Make my plan")  # the default week
+    week = at.session_state["_plan"]
+    assert week.has_solution and week.request.days == 7
+    items = week.items
+    days_of = items.groupby("food_id")["day"].nunique()
+    food = str(days_of.idxmin())  # a food eaten on the fewest days
+    had_it = set(items.loc[items["food_id"] == food, "day"])
+    options = at.multiselect(key="edit_exclude").options
+    from ui.edit_panel import plan_foods
+
+    assert plan_foods(week)[food] in options and len(options) == items["food_id"].nunique()  # foods, not items
+    at.multiselect(key="edit_lock_items").set_value([at.multiselect(key="edit_lock_items").options[0]])
+    at.multiselect(key="edit_exclude").set_value([food])
+    click(at, "Re-optimise the rest")
+    after = at.session_state["_plan"]
+    assert after.has_solution and food not in set(after.items["food_id"])
+
+    def day(plan, d):
+        rows = plan.items[plan.items["day"] == d]
+        return sorted(rows[["meal", "food_id", "grams"]].itertuples(index=False, name=None))
+
+    for d in set(range(1, 8)) - had_it:
+        assert day(after, d) == day(week, d), f"day {d} had no {food} but changed"
+    diff = compare_plans(week, after)
+    assert {int(r["day"]) for r in diff.items_frame().to_dict("records")} <= had_it
+    assert after.status == week.status and after.runtime_s == week.runtime_s
+    assert any("Re-planned day" in c.value for c in at.caption)  # the edit is shown with the week's status
