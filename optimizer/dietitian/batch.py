@@ -25,6 +25,7 @@ from pydantic import ValidationError
 
 from foods.errors import DataError, ProblemLog
 from optimizer.results.plan import Plan
+from optimizer.domain.limits import check_upper_limits
 from optimizer.domain.request import PlanRequest
 from optimizer.dietitian.store import ClientRecord, Store
 
@@ -232,6 +233,7 @@ def load_batch_csv(source: str | Path | IO[str], **request_updates: Any) -> list
     for client in load_batch_clients(source):
         updates = {k: v for k, v in request_updates.items() if k not in client.plan_defaults}
         jobs.append(BatchJob(client.name, client.to_request(**updates)))
+        check_upper_limits(jobs[-1].request, where=f"batch client '{client.name}'")
     return jobs
 
 
@@ -285,9 +287,10 @@ def plan_batch(
     ``max_workers``, shut down afterwards). ``progress(done, total, outcome)`` is called as each client finishes.
 
     A worker process that dies (``kill -9``, out of memory) breaks a process pool and every client still queued on
-    it. Those clients — and only those — are run again on a fresh local pool, up to ``retries`` times; the result's
-    ``retried`` lists them, and a client lost on every attempt is an "error" saying so. ``worker`` is the function
-    run per client (default :func:`plan_one`; a top-level function with the same arguments and result).
+    it. Those clients — and only those — are run again on a fresh local pool, up to ``retries`` times; clients still
+    lost after that are run one at a time, so a client that kills every worker it runs on is found and reported as an
+    error while the others are planned. The result's ``retried`` lists every client run again. ``worker`` is the
+    function run per client (default :func:`plan_one`; a top-level function with the same arguments and result).
     """
     names = [j.name for j in jobs]
     dupes = sorted({n for n in names if names.count(n) > 1})
@@ -296,42 +299,68 @@ def plan_batch(
     if isinstance(retries, bool) or not isinstance(retries, int) or retries < 0:
         raise ValueError(f"retries must be a whole number >= 0 (got {retries!r})")
     start = time.perf_counter()
-    outcomes: dict[str, BatchOutcome] = {}
-    retried: list[str] = []
-    pending = list(jobs)
-    for attempt in range(retries + 1):
-        own = executor is None or attempt > 0
-        pool = _local_pool(max_workers) if own else executor
+    run = _Rounds(len(jobs), progress, worker, solver, time_limit_s, max_workers)
+    lost = run.round(list(jobs), executor)
+    for _ in range(retries):
+        if not lost:
+            break
+        run.note_retried(lost)
+        lost = run.round(lost, None)
+    if lost and retries:  # one at a time: a death now can only be the running client's
+        for job in lost:
+            if run.round([job], None, workers=1):
+                run.finish(job, BatchOutcome(job.name, "error", None, "its worker process died every time it ran "
+                                             f"({retries + 2} attempts, the last alone); the client was not planned"))
+    else:
+        for job in lost:
+            run.finish(job, BatchOutcome(job.name, "error", None, "the worker process died (BrokenProcessPool) before "
+                                         "the client finished; the client was not planned"))
+    return BatchResult([run.outcomes[n] for n in names], time.perf_counter() - start, run.retried)
+
+
+class _Rounds:
+    """The state of one :func:`plan_batch` call: outcomes so far and the clients run again."""
+
+    def __init__(self, total: int, progress: Progress | None, worker: Worker, solver: str | None,
+                 time_limit_s: float | None, max_workers: int) -> None:
+        self.total, self.progress, self.worker = total, progress, worker
+        self.solver, self.time_limit_s, self.max_workers = solver, time_limit_s, max_workers
+        self.outcomes: dict[str, BatchOutcome] = {}
+        self.retried: list[str] = []
+
+    def note_retried(self, jobs: list[BatchJob]) -> None:
+        self.retried += [j.name for j in jobs if j.name not in self.retried]
+
+    def finish(self, job: BatchJob, outcome: BatchOutcome) -> None:
+        self.outcomes[job.name] = outcome
+        if self.progress is not None:
+            self.progress(len(self.outcomes), self.total, outcome)
+
+    def round(self, jobs: list[BatchJob], executor: Executor | None, workers: int | None = None) -> list[BatchJob]:
+        """Run ``jobs`` on ``executor`` (None: a fresh local pool, shut down after); return those lost with a
+        dead worker (``BrokenExecutor``), in job order. Every other job gets its outcome."""
+        pool = executor if executor is not None else _local_pool(workers or self.max_workers)
         lost: list[BatchJob] = []
         try:
             futures: dict[Future, BatchJob] = {
-                pool.submit(worker, job.name, job.request.model_dump_json(), solver, time_limit_s): job  # type: ignore[union-attr]
-                for job in pending
+                pool.submit(self.worker, job.name, job.request.model_dump_json(), self.solver, self.time_limit_s): job
+                for job in jobs
             }
             for future in as_completed(futures):
                 job = futures[future]
                 try:
                     outcome = _outcome(job.name, future.result())
-                except BrokenExecutor as exc:  # the pool lost a worker: this client never finished
-                    if attempt < retries:
-                        lost.append(job)
-                        continue
-                    outcome = BatchOutcome(job.name, "error", None, f"the worker process died on {attempt + 1} "
-                                           f"attempt(s) ({type(exc).__name__}); the client was not planned")
-                except Exception as exc:  # noqa: BLE001 - a lost worker fails one client, not the batch
+                except BrokenExecutor:  # the pool lost a worker: this client never finished
+                    lost.append(job)
+                    continue
+                except Exception as exc:  # noqa: BLE001 - one client's failure, not the batch's
                     outcome = BatchOutcome(job.name, "error", None, f"{type(exc).__name__}: {exc}")
-                outcomes[job.name] = outcome
-                if progress is not None:
-                    progress(len(outcomes), len(jobs), outcome)
+                self.finish(job, outcome)
         finally:
-            if own:
-                pool.shutdown(wait=True, cancel_futures=True)  # type: ignore[union-attr]
-        if not lost:
-            break
-        retried += [j.name for j in lost if j.name not in retried]
-        order = {n: i for i, n in enumerate(names)}
-        pending = sorted(lost, key=lambda j: order[j.name])
-    return BatchResult([outcomes[n] for n in names], time.perf_counter() - start, retried)
+            if executor is None:
+                pool.shutdown(wait=True, cancel_futures=True)
+        order = {j.name: i for i, j in enumerate(jobs)}
+        return sorted(lost, key=lambda j: order[j.name])
 
 
 def text_progress(stream: IO[str] | None = None, width: int = 30) -> Progress:
