@@ -17,6 +17,7 @@ import pandas as pd
 from optimizer.compile.safety import screen_food_safety
 from optimizer.compile.unknowns import screen_unknown_values
 from optimizer.domain.errors import RequestError
+from optimizer.domain.limits import check_upper_limits
 from optimizer.domain.request import PlanRequest
 
 DIET_COLUMNS = ("vegan", "vegetarian", "pescatarian", "omnivore")
@@ -108,6 +109,7 @@ def select_candidates(request: PlanRequest, frame: pd.DataFrame) -> Candidates:
     """
     check_food_ids(request, frame)
     check_groups(request, frame)
+    check_upper_limits(request)  # only a clinician lifts an upper limit (domain/limits.py)
     removed: dict[str, int] = {}
     explicit = set(request.food_ids or ())
     named = {i.food_id for i in request.locked} | {i.food_id for i in request.must_include}

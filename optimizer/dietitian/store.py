@@ -44,6 +44,7 @@ from optimizer.dietitian.store_errors import (
     StoreUnavailableError,
     store_error,
 )
+from optimizer.domain.limits import check_upper_limits
 from optimizer.domain.profile import Profile
 from optimizer.domain.request import PlanRequest
 from optimizer.results.plan import Plan
@@ -252,6 +253,7 @@ class Store:
     def add_client(self, client: ClientRecord | None = None, /, **fields: Any) -> ClientRecord:
         """Add a client (a ``ClientRecord`` or its fields as keywords); returns the stored record with its id."""
         record = client if client is not None else ClientRecord.model_validate(fields)
+        check_upper_limits(record.to_request(), where=f"client '{record.name}''s saved plan defaults")
         now = _now()
         try:
             with self.transaction() as conn:
@@ -288,6 +290,7 @@ class Store:
                 current = self._client_from_row(self._client_row(conn, client))
                 data = current.model_dump() | changes
                 updated = ClientRecord.model_validate(data)
+                check_upper_limits(updated.to_request(), where=f"client '{updated.name}''s saved plan defaults")
                 conn.execute(
                     "UPDATE clients SET name = ?, profile = ?, notes = ?, usual_diet = ?, exclusions = ?, "
                     "preferred_supplements = ?, plan_defaults = ?, updated_at = ? WHERE id = ?",

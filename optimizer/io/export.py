@@ -88,6 +88,7 @@ def about_rows(plan: Plan, *, client_name: str | None = None, week_start: date |
             ("Usable plan", "yes" if plan.has_solution else "no"), ("Solver", plan.solver),
             ("Estimated food cost", "" if plan.cost is None else round(plan.cost, 2)),
             ("Magnesium–vitamin D rule", rule_statement(plan))]
+    rows += [("Clinician override", line) for line in plan.clinician_overrides]
     rows += [("Note", n) for n in plan.notes]
     rows.append(("Disclaimer", plan.disclaimer))
     return pd.DataFrame(rows, columns=["field", "value"])
@@ -240,6 +241,10 @@ def plan_to_pdf_bytes(
             pdf.heading("Notes")
             for note in plan.notes:
                 pdf.paragraph(f"- {note}")
+    if plan.clinician_overrides:
+        pdf.heading("Clinician overrides")
+        for line in plan.clinician_overrides:
+            pdf.paragraph(f"- {line}")
     pdf.heading("Important")
     pdf.paragraph(plan.disclaimer)
     return bytes(pdf.output())

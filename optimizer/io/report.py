@@ -222,6 +222,7 @@ def plan_report_text(plan: Plan, *, client_name: str | None = None, week_start: 
     table = nutrient_table_display(plan)
     out += ["  " + line for line in table.to_string(index=False).splitlines()]
     out += ["", rule_statement(plan)]
+    out += [f"CLINICIAN OVERRIDE: {line}" for line in plan.clinician_overrides]
     if plan.notes:
         out += ["", "NOTES"] + [f"  - {n}" for n in plan.notes]
     out += ["", plan.disclaimer]
