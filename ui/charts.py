@@ -10,7 +10,8 @@ from optimizer.results.plan import Plan
 from optimizer.domain.rule import MagnesiumVitaminDRule
 from ui.views import WEEK_AVERAGE
 
-PCT_CAP = 300.0  # bars beyond this are drawn at the cap (the tooltip shows the real value)
+PCT_CAP = 300.0  # bars beyond this are clipped at the axis end and labelled with their true %
+LABEL_LIMIT_PX = 120  # nutrient names on the y axis: at most this wide (a phone keeps most of its width for bars)
 # Stretch to the container's width but keep the chart's height for the plot itself. Streamlit's default ("fit")
 # squeezes title, axes and legend into that height: the rule chart's plot shrank to a strip with its title cut off.
 AUTOSIZE = alt.AutoSizeParams(type="fit-x", contains="padding")
@@ -69,7 +70,7 @@ def coverage_chart(cov: pd.DataFrame) -> alt.LayerChart:
                         + np.where(data["unknown_foods"] > 0, " ⚠", ""))
     data["value_text"] = data["value"].map(lambda v: f"{v:,.1f}") + " " + data["unit"]
     order = list(dict.fromkeys(data["nutrient"]))
-    y = alt.Y("nutrient:N", sort=order, title=None, axis=alt.Axis(labelLimit=180))
+    y = alt.Y("nutrient:N", sort=order, title=None, axis=alt.Axis(labelLimit=LABEL_LIMIT_PX))
     avg = data[data["day"] == WEEK_AVERAGE]
     tooltip = ["label", "day", "value_text", alt.Tooltip("pct:Q", format=".0f", title="% of target"), "status",
                alt.Tooltip("unknown_foods:Q", title="plan foods with unknown value")]
@@ -88,8 +89,11 @@ def coverage_chart(cov: pd.DataFrame) -> alt.LayerChart:
     limits = avg.dropna(subset=["max_pct"]).assign(limit_pct=lambda f: f["max_pct"].clip(upper=PCT_CAP))
     upper = alt.Chart(limits).mark_tick(color="#c62828", thickness=3, size=18).encode(
         x="limit_pct:Q", y=y, tooltip=["label", alt.Tooltip("max:Q", title="upper limit"), "unit"])
+    over = avg[avg["pct"] > PCT_CAP].assign(pct_text=lambda f: f["pct"].map(lambda v: f"{v:,.0f} %"))
+    beyond = alt.Chart(over).mark_text(align="right", dx=-4, color="#ffffff", fontWeight="bold").encode(
+        x="shown_pct:Q", y=y, text="pct_text:N", tooltip=tooltip)
     height = max(180, 30 * len(order))
-    return (alt.layer(bars, days, target, upper).properties(height=height, autosize=AUTOSIZE)
+    return (alt.layer(bars, days, target, upper, beyond).properties(height=height, autosize=AUTOSIZE)
             .configure_axisY(labelOverlap=False))
 
 

@@ -90,16 +90,29 @@ def render_plan_form() -> tuple[dict[str, Any], bool]:
     return fields, submitted
 
 
+CANCEL = "cancel_run"
+
+
+def cancelled_notice() -> None:
+    """After **Cancel**: say that the run was stopped and nothing changed (call near the top of the page)."""
+    if st.session_state.get(CANCEL):
+        st.info("Cancelled: the run was stopped and your previous plan (if any) is kept unchanged.")
+
+
 def run_with_progress(label: str, work: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
-    """Run ``work`` in a worker thread while a status box shows the elapsed time.
+    """Run ``work`` in a worker thread while a status box shows the elapsed time and a **Cancel** button.
 
     The solve runs in its own thread, so this session's page stays live and other sessions are never
-    blocked (no locks are held). Returns None (with the error shown) when the library rejects the input.
+    blocked (no locks are held). **Cancel** ends this run of the page at once (Streamlit stops a script when a
+    widget is used): the result is never stored, so the previous plan stays; the library's solve itself runs on to
+    its time limit in the background (the solve layer has no cancel hook) and is discarded.
+    Returns None (with the error shown) when the library rejects the input.
     """
     start = time.monotonic()
     pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cofactor-solve")
     try:
-        with st.status(f"{label}…", expanded=False) as status:
+        with st.status(f"{label}…", expanded=True) as status:
+            st.button("Cancel", key=CANCEL, help="Stop waiting for this run; the current plan stays as it is.")
             future = pool.submit(work, *args, **kwargs)
             while True:
                 try:

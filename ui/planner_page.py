@@ -63,13 +63,27 @@ def solve(request: PlanRequest, note: str = "") -> None:
     st.rerun()
 
 
+PAGE_CSS = """
+<style>
+/* phones: the tabs wrap onto two lines instead of running off the screen */
+@media (max-width: 640px) {
+  [data-baseweb="tab-list"] { flex-wrap: wrap; row-gap: 0.25rem; }
+  [data-baseweb="tab-list"] button p { font-size: 0.85rem; }
+  [data-testid="stMetricValue"] { font-size: 1.4rem; }
+}
+</style>
+"""
+
+
 def render() -> None:
     """Draw the whole planner page."""
     state.apply_pending_restore()
+    st.html(PAGE_CSS)
     st.title("Cofactor")
     st.caption("Meal and supplement plans where magnesium keeps pace with vitamin D — food first, supplements "
                "second. Real USDA foods, real supplement products.")
     state.show_flashes()
+    plan_panel.cancelled_notice()
     with st.sidebar:
         profile = profile_panel.render_profile()
     plan_fields, submitted = plan_panel.render_plan_form()

@@ -180,8 +180,9 @@ def render_summary(plan: Plan) -> None:
         cols[2].metric("Vitamin D", f"{totals['vitamin_d_ug'].mean():,.1f} µg",
                        help="Average per day, food + supplements (1 µg = 40 IU).")
     products = plan.supplements["supplement_id"].nunique() if not plan.supplements.empty else 0
-    cols[3].metric("Supplements", f"{products} product{'s' if products != 1 else ''}" if products else "none",
-                   help="Food first: products only fill what food cannot supply.")
+    cols[3].metric("Supplement products", f"{products}" if products else "none",
+                   help="How many different products the plan uses. Food first: products only fill what food "
+                        "cannot supply.")
     cost = plan.cost
     cols[4].metric("Food cost", "—" if cost is None else f"${cost / days:,.2f}/day",
                    help="From known prices; upload a price list under Food choices.")

@@ -151,3 +151,38 @@ def test_removing_a_food_replans_only_the_days_that_had_it(app_path: str):
     assert {int(r["day"]) for r in diff.items_frame().to_dict("records")} <= had_it
     assert after.status == week.status and after.runtime_s == week.runtime_s
     assert any("Re-planned day" in c.value for c in at.caption)  # the edit is shown with the week's status
+
+
+def test_coverage_bars_beyond_the_axis_are_labelled_with_their_true_percent():
+    import pandas as pd
+
+    from ui import charts, views
+
+    cov = pd.DataFrame([
+        {"target": "vitamin_c_mg", "label": "Vitamin C", "unit": "mg", "period": "daily", "day": views.WEEK_AVERAGE,
+         "value": 309.0, "min": 75.0, "max": 2000.0, "reference": 75.0, "pct": 412.0, "max_pct": 2666.7,
+         "is_upper_limit": True, "unknown_foods": 0, "status": "met"},
+        {"target": "iron_mg", "label": "Iron", "unit": "mg", "period": "daily", "day": views.WEEK_AVERAGE,
+         "value": 9.0, "min": 18.0, "max": 45.0, "reference": 18.0, "pct": 50.0, "max_pct": 250.0,
+         "is_upper_limit": True, "unknown_foods": 0, "status": "below target"},
+    ])
+    spec = charts.coverage_chart(cov).to_dict()
+    texts = [layer for layer in spec["layer"] if (layer.get("mark") or {}).get("type") == "text"]
+    assert texts, "no labels for bars cut off at the axis"
+    values = [row for name, rows in spec["datasets"].items() for row in rows if "pct_text" in row]
+    assert [r["pct_text"] for r in values] == ["412 %"]  # only the clipped bar, with its true value
+    y_axis = spec["layer"][0]["encoding"]["y"]["axis"]
+    assert y_axis["labelLimit"] <= 120  # labels leave a phone most of its width
+
+
+def test_targets_table_has_no_empty_row_and_the_deploy_button_is_hidden(app_path: str):
+    import tomllib
+    from pathlib import Path
+
+    at = start(app_path)
+    editor = next(e for e in at.dataframe if "targets_editor" in e.proto.id)
+    assert editor.proto.editing_mode == 1  # FIXED: no trailing row to add targets that do not exist
+    config = tomllib.loads((Path(app_path).parent / ".streamlit" / "config.toml").read_text())
+    assert config["client"]["toolbarMode"] == "minimal"
+    summary = [m for m in at.metric] if hasattr(at, "metric") else []
+    assert all(len(str(m.value)) <= 12 for m in summary)
