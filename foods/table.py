@@ -39,7 +39,7 @@ TEXT_COLUMNS = ("name", "group", "meals", "default_portion", "allergens", "price
 BOOL_COLUMNS = ("everyday", *DIET_COLUMNS)
 OTHER_NUMBER_COLUMNS = ("default_portion_grams", "price_per_100g")
 #: Free-text columns a custom frame may carry along (kept as they are, never treated as nutrients).
-PASSTHROUGH_TEXT_COLUMNS = ("note", "notes", "brand", "source")
+PASSTHROUGH_TEXT_COLUMNS = ("note", "notes", "brand", "source", "role")  # role: foods.roles
 NON_NUTRIENT_COLUMNS = frozenset((*TEXT_COLUMNS, *BOOL_COLUMNS, *OTHER_NUMBER_COLUMNS, *PASSTHROUGH_TEXT_COLUMNS,
                                   *DESCRIPTOR_COLUMNS, "portion_name", "portion_grams", "food_id"))
 RECIPE_COLUMNS = ["food_id", "sr_id", "description", "grams_per_100g"]
@@ -219,7 +219,7 @@ class FoodTable:
     # ----------------------------------------------------------------- constructors
     @classmethod
     def from_frame(cls, df: pd.DataFrame, source: str = "custom foods", *,
-                   portions: pd.DataFrame | None = None) -> FoodTable:
+                   portions: pd.DataFrame | None = None, per_100g: bool = True) -> FoodTable:
         """A validated table from any frame of foods.
 
         ``df`` has ids in a ``food_id`` column or as its index, a ``name`` column, optional ``group``, any
@@ -227,9 +227,12 @@ class FoodTable:
         optional ``price_per_100g``, ``portion_name``/``portion_grams`` and tag columns. Missing standard
         columns are filled (``everyday`` False, ``meals`` "", diet tags and allergens by the rules in
         :mod:`foods.diet`, price NaN). Raises :class:`FoodDataError` naming row (spreadsheet numbering:
-        header = row 1) and column for duplicate ids, non-numeric or negative values.
+        header = row 1) and column for duplicate ids, non-numeric or negative values, and (``per_100g``, the
+        default) amounts no food can hold per 100 g. ``per_100g=False`` is for generic models whose columns are per
+        some other unit (e.g. Stigler's nutrients per dollar): values must then only be finite, at most
+        ``GENERIC_MAXIMUM``, and not negative.
         """
-        frame = _validated_frame(df, source)
+        frame = _validated_frame(df, source, physical=per_100g)
         frame, extra_portions = _split_portion_columns(frame, source)
         if portions is None:
             portions = extra_portions
@@ -251,7 +254,10 @@ def _row_number(position: int) -> int:
     return position + 2  # spreadsheet numbering: header is row 1
 
 
-def _validated_frame(df: pd.DataFrame, source: str) -> pd.DataFrame:
+GENERIC_MAXIMUM = 1e12  # any amount in a generic (not per 100 g) table: far below what solvers treat as infinite
+
+
+def _validated_frame(df: pd.DataFrame, source: str, *, physical: bool = True) -> pd.DataFrame:
     if not isinstance(df, pd.DataFrame):
         raise FoodDataError(f"expected a pandas DataFrame, got {type(df).__name__}.", source=source)
     frame = df.copy()
@@ -291,7 +297,7 @@ def _validated_frame(df: pd.DataFrame, source: str) -> pd.DataFrame:
         if column in NON_NUTRIENT_COLUMNS - {"price_per_100g", "default_portion_grams", "portion_grams"}:
             continue
         maximum = {"price_per_100g": MAX_PRICE, "default_portion_grams": MAX_PORTION_GRAMS,
-                   "portion_grams": MAX_PORTION_GRAMS}.get(column)
+                   "portion_grams": MAX_PORTION_GRAMS}.get(column, None if physical else GENERIC_MAXIMUM)
         with log.collecting():
             frame[column] = _numeric_column(frame[column], column, source, maximum=maximum)
     log.raise_if_any()

@@ -167,6 +167,26 @@ class BuiltModel:
     is_mip: bool = False
     variables: dict[str, Any] = field(default_factory=dict)  # name -> pulp.LpVariable
     constraint_names: list[str] = field(default_factory=list)
+    used: dict[tuple[int, str], str] = field(default_factory=dict)  # (day, food_id) -> its "used" binary's name
+
+    def keyed_values(self, values: dict[str, float]) -> dict[tuple[Any, ...], float]:
+        """Solver values by what they stand for, never by name: ``("item", day, meal, food_id)`` and
+        ``("dose", day, supplement_id, weekly)`` (day 0: the shared daily regimen). The inverse of
+        :meth:`named_values`; only this class knows how variables are named."""
+        out: dict[tuple[Any, ...], float] = {}
+        for name, it in self.items.items():
+            if name in values:
+                out[("item", it.day, it.meal, it.food_id)] = values[name]
+        for name, dv in self.doses.items():
+            if name in values:
+                out[("dose", dv.day, dv.supplement_id, dv.weekly)] = values[name]
+        return out
+
+    def named_values(self, keyed: dict[tuple[Any, ...], float]) -> dict[str, float]:
+        """Values by this model's variable names from :meth:`keyed_values`-style keys (unknown keys are skipped)."""
+        names = {("item", it.day, it.meal, it.food_id): n for n, it in self.items.items()}
+        names.update({("dose", dv.day, dv.supplement_id, dv.weekly): n for n, dv in self.doses.items()})
+        return {names[k]: v for k, v in keyed.items() if k in names}
 
     def set_initial_values(self, values: dict[str, float]) -> int:
         """Warm start: give variables initial values by name (others 0). Returns how many were set."""

@@ -136,7 +136,9 @@ class _Builder(RealismRows):
         self._must_include()
         self._symmetry(totals)
         self._objective()
-        return BuiltModel(self.prob, s, self.items, self.doses, self.rows, self.slacks, self.is_mip, self.vars, self.constraint_names)
+        used = {key: u.name for key, u in getattr(self, "used", {}).items()}
+        return BuiltModel(self.prob, s, self.items, self.doses, self.rows, self.slacks, self.is_mip, self.vars,
+                          self.constraint_names, used)
 
     def _items(self) -> None:
         s = self.spec

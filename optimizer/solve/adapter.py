@@ -53,7 +53,9 @@ class SolveOptions:
     """How to solve: ``solver`` ("highs" | "cbc"), ``time_limit_s`` (solver's own limit, None = none),
     ``relative_gap`` (MIP stop tolerance, fraction: 0.01 = 1 %), ``hard_limit_s`` (wall clock; default
     ``time_limit_s * 1.5 + 2``), ``warm_start`` (use variables' initial values), ``want_duals`` (LP duals),
-    ``threads`` (None = solver default)."""
+    ``threads`` (None = solver default), and the work limits ``node_limit`` (branch-and-bound nodes of a MIP) and
+    ``iteration_limit`` (simplex iterations): a stop at a work limit is ``work_limit`` and repeats on any machine,
+    busy or quiet, where a time limit does not."""
 
     solver: str = "highs"
     time_limit_s: float | None = 20.0
@@ -62,6 +64,8 @@ class SolveOptions:
     warm_start: bool = False
     want_duals: bool = False
     threads: int | None = None
+    node_limit: int | None = None
+    iteration_limit: int | None = None
 
     def __post_init__(self) -> None:
         name = str(self.solver).strip().lower()
@@ -77,6 +81,10 @@ class SolveOptions:
             raise RequestError(f"relative_gap must be a fraction >= 0 (0.01 = 1 %), got {gap!r}.")
         if self.threads is not None and (not isinstance(self.threads, int) or self.threads < 1):
             raise RequestError(f"threads must be a positive integer or None, got {self.threads!r}.")
+        for label in ("node_limit", "iteration_limit"):
+            value = getattr(self, label)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+                raise RequestError(f"{label} must be a positive whole number or None, got {value!r}.")
 
     @property
     def effective_hard_limit_s(self) -> float:
@@ -108,6 +116,7 @@ class SolveResult:
     first_solution_s: float | None = None
     is_mip: bool = False
     message: str = ""
+    nodes: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "termination", Termination(self.termination))
@@ -177,7 +186,7 @@ def solve(problem: pulp.LpProblem, options: SolveOptions | None = None) -> Solve
         values=outcome.values, duals=outcome.duals if options.want_duals else {},
         objective=outcome.objective if outcome.has_solution else None, bound=outcome.bound, gap=outcome.gap,
         runtime_s=time.perf_counter() - started, solver_runtime_s=outcome.solver_runtime_s,
-        first_solution_s=outcome.first_solution_s, is_mip=is_mip, message=outcome.message,
+        first_solution_s=outcome.first_solution_s, is_mip=is_mip, message=outcome.message, nodes=outcome.nodes,
     )
 
 
@@ -193,6 +202,7 @@ class SolverOutcome:
     solver_runtime_s: float | None = None
     first_solution_s: float | None = None
     message: str = ""
+    nodes: int | None = None
 
 
 def _variables_of(problem: pulp.LpProblem) -> list[Any]:
@@ -357,6 +367,7 @@ def _highs_run(data: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]
         "status_text": h.modelStatusToString(status), "runtime": h.getRunTime(),
         "primal_feasible": int(info.primal_solution_status) == 2, "objective": info.objective_function_value,
         "mip_gap": info.mip_gap, "mip_dual_bound": info.mip_dual_bound, "first": clock["first"],
+        "nodes": int(info.mip_node_count) if data["integer"].any() else None,
     }
     if out["primal_feasible"]:
         solution = h.getSolution()
@@ -519,6 +530,10 @@ def _solve_highs(problem: pulp.LpProblem, variables: list[Any], is_mip: bool, op
         settings["time_limit"] = float(options.time_limit_s)
     if options.threads is not None:
         settings["threads"] = int(options.threads)
+    if options.node_limit is not None:
+        settings["mip_max_nodes"] = int(options.node_limit)
+    if options.iteration_limit is not None:
+        settings["simplex_iteration_limit"] = int(options.iteration_limit)
     hard = options.effective_hard_limit_s
     worker = _take_worker(options.threads)
     raw = worker.ask((data, settings), hard)
@@ -546,7 +561,7 @@ def _highs_outcome(raw: dict[str, Any], variables: list[Any], problem: pulp.LpPr
                     " (|value| >= 1e20?). Fix: check the food and target values for absurd magnitudes.")
     has_solution = bool(raw["primal_feasible"]) and termination in WITH_INCUMBENT
     outcome = SolverOutcome(termination, has_solution, solver_runtime_s=raw["runtime"], first_solution_s=raw["first"],
-                       message=message)
+                            message=message, nodes=raw.get("nodes"))
     if has_solution:
         outcome.values = dict(zip([v.name for v in variables], (raw["col_value"] + 0.0).tolist()))
         outcome.objective = float(raw["objective"])

@@ -26,6 +26,10 @@ def _cbc_solver(options: SolveOptions, is_mip: bool) -> Any:
         kwargs["gapRel"] = float(options.relative_gap)
     if options.threads is not None:
         kwargs["threads"] = options.threads
+    if options.node_limit is not None and is_mip:
+        kwargs["maxNodes"] = int(options.node_limit)
+    if options.iteration_limit is not None:
+        kwargs["options"] = [f"maxIterations {int(options.iteration_limit)}"]
     for name in ("COIN_CMD", "PULP_CBC_CMD"):  # COIN_CMD: PuLP 4.x (pulp[cbc]) or cbc on PATH; else 3.x's bundled
         factory = getattr(pulp, name, None)
         if factory is None:

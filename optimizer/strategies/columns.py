@@ -24,16 +24,16 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from optimizer.model.master import MenuColumn, build_master, build_master_dual
-from optimizer.model.builder import ModelSpec, ascii_id, build_model, cap_objective
+from optimizer.model.builder import ModelSpec, build_model, cap_objective
 from optimizer.solve.adapter import SolveOptions, SolveResult, solve
+from optimizer.solve.deadline import Deadline
+from optimizer.solve.status import Termination
 from optimizer.strategies.pools import day_spec
 
-PRICE_LIMIT_S = 3.0  # seconds for one day menu (its proven bound still counts when it stops early)
-FIRST_MENU_LIMIT_S = 5.0  # the best single day: its bound is the week's first lower bound (days x it)
-CBC_FIRST_MENU_LIMIT_S = 2.5  # CBC proves no best day within 5 s (measured): take its early plan and move on
-COLUMN_BUDGET_S = 8.0  # seconds the whole column generation may take (less when the request's limit is lower)
-EXTRA_TYPE_BUDGET_S = 3.0  # more seconds for each day type beyond the first
-MAX_COLUMNS = 12
+MENU_NODE_LIMIT = 2000  # branch-and-bound nodes for one day menu (its proven bound still counts when it stops)
+CBC_MENU_NODE_LIMIT = 200  # CBC's nodes are slower and its root weaker (measured): a shallower search per menu
+MAX_COLUMNS = 12  # day menus in all (work limit: the same on a quiet or a busy machine)
+MAX_ROUNDS = 8  # pricing rounds
 MAX_DAY_TYPES = 2  # more types than this (e.g. a lock on every day): each round would solve too many day models
 
 
@@ -47,15 +47,17 @@ class _Menu:
 
 @dataclass
 class ColumnWeek:
-    """A composed week: values keyed by the week model's variable names, its objective, a proven lower bound
-    (objective units, for the whole plan over every candidate food) and notes for the plan."""
+    """A composed week: values keyed as :meth:`BuiltModel.keyed_values` (by day, meal and food, never by solver
+    name), its objective, a proven lower bound (objective units, for the whole plan over every candidate food), notes
+    for the plan and what stopped the search when it did not prove the week (a work limit or the deadline)."""
 
-    values: dict[str, float]
+    values: dict[tuple[Any, ...], float]
     objective: float
     bound: float
     notes: list[str]
     food_ids: frozenset[str] = frozenset()  # the foods the chosen menus use
     found: bool = True  # False: no week from the menus found in time (``bound`` is still a valid lower bound)
+    stopped_by: Termination = Termination.WORK_LIMIT
 
 
 def applicable(spec: ModelSpec) -> bool:
@@ -81,7 +83,7 @@ def day_types(spec: ModelSpec) -> list[list[int]] | None:
     return sorted(groups.values(), key=lambda days: days[0])
 
 
-def _menu(base: ModelSpec, penalty: dict[str, float], options: SolveOptions, limit: float, name: str,
+def _menu(base: ModelSpec, penalty: dict[str, float], options: SolveOptions, deadline: Deadline, name: str,
           day_type: int = 0, foods: list[str] | None = None, cutoff: float | None = None) -> _Menu | None:
     """Solve one day menu of ``day_type`` (with ``penalty`` per food used). ``foods``: only these candidates;
     ``cutoff``: look only for days with objective at most this (much faster than an open search when such a day
@@ -92,28 +94,30 @@ def _menu(base: ModelSpec, penalty: dict[str, float], options: SolveOptions, lim
     built = build_model(spec, name=name)
     if cutoff is not None:
         cap_objective(built, cutoff)
-    result = solve(built.problem, replace(options, time_limit_s=max(limit, 0.2), want_duals=False, warm_start=False))
+    nodes = MENU_NODE_LIMIT if options.solver == "highs" else CBC_MENU_NODE_LIMIT
+    result = solve(built.problem, deadline.options(options, time_limit_s=None, node_limit=nodes, want_duals=False,
+                                                   warm_start=False))
     empty = MenuColumn(math.inf, frozenset(), (), day_type)
     if not result.has_solution or result.objective is None:
         if result.termination == "infeasible" and cutoff is not None:
             return _Menu(empty, built, result, none_in_range=True)
         return None if result.bound is None else _Menu(empty, built, result)
     used = frozenset(built.items[n].food_id for n, v in result.values.items() if n in built.items and v > 0.5)
-    regimen = tuple(sorted((n, round(result.values.get(n, 0.0))) for n in built.doses
-                           if round(result.values.get(n, 0.0)) > 0))
+    regimen = tuple(sorted(((dv.supplement_id, dv.weekly), round(result.values.get(n, 0.0)))
+                           for n, dv in built.doses.items() if round(result.values.get(n, 0.0)) > 0))
     cost = float(result.objective) - sum(spec.use_penalty.get(f, 0.0) for f in used)
     return _Menu(MenuColumn(cost, used, regimen, day_type), built, result)
 
 
-def compose_by_columns(spec: ModelSpec, options: SolveOptions, budget_s: float) -> ColumnWeek | None:
+def compose_by_columns(spec: ModelSpec, options: SolveOptions, deadline: Deadline) -> ColumnWeek | None:
     """A week of day menus chosen by column generation over every candidate food (see the module docstring).
-    ``budget_s``: seconds it may take. None when it does not apply (see :func:`day_types`), when no menu can be
+    The work is limited by nodes per menu, :data:`MAX_COLUMNS` and :data:`MAX_ROUNDS` (the same on any machine);
+    ``deadline`` only stops it early. None when it does not apply (see :func:`day_types`), when no menu can be
     made or when the menus cannot fill the week."""
     types = day_types(spec)
     if types is None or len(types) > MAX_DAY_TYPES:
         return None
     start = time.perf_counter()
-    deadline = start + max(budget_s, 1.0)
     days = spec.days
     n_days = {t: len(group) for t, group in enumerate(types)}
     k = spec.max_days_per_food if spec.max_days_per_food and spec.max_days_per_food < days else days
@@ -121,21 +125,17 @@ def compose_by_columns(spec: ModelSpec, options: SolveOptions, budget_s: float) 
              for t, group in enumerate(types)}
     price_options = replace(options, relative_gap=min(options.relative_gap, 0.005) if options.relative_gap < 1 else 1.0)
 
-    def left() -> float:
-        return deadline - time.perf_counter()
-
     menus: list[_Menu] = []
     type_bound: dict[int, float] = {}
     for t, base in bases.items():  # the best day of each type: together, the first lower bound
-        first_limit = FIRST_MENU_LIMIT_S if options.solver == "highs" else CBC_FIRST_MENU_LIMIT_S
-        first = _menu(base, {}, price_options, min(first_limit, left() / (len(bases) - t)), f"menu1_t{t}", t)
+        first = _menu(base, {}, price_options, deadline, f"menu1_t{t}", t)
         if first is None or first.result.bound is None or not first.column.foods:
             return None
         type_bound[t] = float(first.result.bound)
         menus.append(first)
     bound = sum(n_days[t] * b for t, b in type_bound.items())
     for t, base in bases.items():
-        if n_days[t] <= k or left() <= 0.2:
+        if n_days[t] <= k or deadline.expired():
             continue
         # this type's days need a second menu without the first one's foods: first look for one as good as the
         # first (within the gap), much faster than an open search and, when found, often closing the gap at once
@@ -145,10 +145,9 @@ def compose_by_columns(spec: ModelSpec, options: SolveOptions, budget_s: float) 
         target = first.column.cost + max(options.relative_gap * abs(first.column.cost), 1e-6)
         second = None
         if options.solver == "highs":  # measured on HiGHS; CBC finds no such day faster with the cutoff row
-            second = _menu(base, {}, price_options, min(PRICE_LIMIT_S, left() / 2), f"menu2_t{t}", t, foods=others,
-                           cutoff=target)
-        if (second is None or not second.column.foods) and left() > 0.2:
-            second = _menu(base, {}, price_options, min(PRICE_LIMIT_S, left()), f"menu2_open_t{t}", t, foods=others)
+            second = _menu(base, {}, price_options, deadline, f"menu2_t{t}", t, foods=others, cutoff=target)
+        if (second is None or not second.column.foods) and not deadline.expired():
+            second = _menu(base, {}, price_options, deadline, f"menu2_open_t{t}", t, foods=others)
         if second is not None and second.column.foods:
             menus.append(second)
     max_days = {f: k for f in spec.foods} if k < days else {}
@@ -158,10 +157,10 @@ def compose_by_columns(spec: ModelSpec, options: SolveOptions, budget_s: float) 
     repaired = False
     while True:
         columns = [m.column for m in menus]
-        ip = _solve_master(columns, n_days, max_days, big_m, options, integer=True)
+        ip = _solve_master(columns, n_days, max_days, big_m, options, deadline, integer=True)
         if ip is None and not repaired and len({c.regimen for c in columns}) > 1:
             repaired = True  # the first menus cannot share one supplement regimen: remake them with each one
-            more = _same_regimen_menus(bases, menus, price_options, left)
+            more = _same_regimen_menus(bases, menus, price_options, deadline)
             if more:
                 menus += more
                 continue
@@ -169,9 +168,9 @@ def compose_by_columns(spec: ModelSpec, options: SolveOptions, budget_s: float) 
             best = ip
         if best is not None and (best[0] - bound) <= options.relative_gap * max(abs(best[0]), 1e-9):
             break
-        if not max_days or len(menus) >= MAX_COLUMNS or left() < 0.3:
+        if not max_days or len(menus) >= MAX_COLUMNS or rounds >= MAX_ROUNDS or deadline.expired():
             break
-        lp = _solve_master(columns, n_days, max_days, big_m, options, integer=False, duals=True)
+        lp = _solve_master(columns, n_days, max_days, big_m, options, deadline, integer=False, duals=True)
         if lp is None:
             break
         lp_objective, lam, mu = lp
@@ -181,13 +180,12 @@ def compose_by_columns(spec: ModelSpec, options: SolveOptions, budget_s: float) 
         new: list[_Menu] = []
         lower: dict[int, float] = {}
         for t, base in bases.items():
-            if left() < 0.3:
+            if deadline.expired():
                 break
             # only a menu that improves the master (penalised cost < mu_t). A known floor (no day beats the type's
             # first menu) is not passed: an objective-parallel row slows HiGHS 3-5x (measured)
             cutoff = mu[t] - 1e-7 * max(1.0, abs(mu[t]))
-            priced = _menu(base, lam, price_options, min(PRICE_LIMIT_S, left()), f"price{rounds}_t{t}", t,
-                           cutoff=cutoff)
+            priced = _menu(base, lam, price_options, deadline, f"price{rounds}_t{t}", t, cutoff=cutoff)
             if priced is None:
                 continue
             if priced.none_in_range:  # proven: nothing of this type below mu_t
@@ -204,8 +202,9 @@ def compose_by_columns(spec: ModelSpec, options: SolveOptions, budget_s: float) 
         if not new:
             break
         menus += new
+    stopped_by = Termination.TIME_LIMIT if deadline.expired() else Termination.WORK_LIMIT
     if best is None:  # no week from these menus; the bound still holds (the caller may use it)
-        return ColumnWeek({}, math.inf, bound, [], found=False)
+        return ColumnWeek({}, math.inf, bound, [], found=False, stopped_by=stopped_by)
     objective, counts = best
     values = _week_values(spec, types, menus, counts)
     used = sum(1 for c in counts if c)
@@ -214,34 +213,34 @@ def compose_by_columns(spec: ModelSpec, options: SolveOptions, budget_s: float) 
              f"{len(spec.foods)} candidate foods (each food on at most {k} days{kinds}); lower bound "
              f"{bound:.4g} from a Lagrangian relaxation of the variety rule ({time.perf_counter() - start:.1f} s)."]
     food_ids = frozenset().union(*(menus[i].column.foods for i, c in enumerate(counts) if c))
-    return ColumnWeek(values, objective, min(bound, objective), notes, food_ids)
+    return ColumnWeek(values, objective, min(bound, objective), notes, food_ids, stopped_by=stopped_by)
 
 
-def _same_regimen_menus(bases: dict[int, ModelSpec], menus: list[_Menu], options: SolveOptions, left: Any) -> list[_Menu]:
+def _same_regimen_menus(bases: dict[int, ModelSpec], menus: list[_Menu], options: SolveOptions,
+                        deadline: Deadline) -> list[_Menu]:
     """Menus cannot share a week when they need different supplement regimens (one regimen all week): make each
     kind of day's best menu again with every other regimen found, fixed (daily products only)."""
     out: list[_Menu] = []
     regimens = {m.column.regimen for m in menus}
     for t, base in bases.items():
-        by_name = {f"s_{ascii_id(sid)}": sid for sid, sup in base.supplements.items() if sup.schedule == "daily"}
+        daily = [sid for sid, sup in base.supplements.items() if sup.schedule == "daily"]
         first = next(m for m in menus if m.column.day_type == t)
         for regimen in sorted(regimens - {first.column.regimen}, key=repr):
-            if left() < 0.5 or any(name not in by_name for name, _ in regimen):
+            if deadline.expired() or any(weekly or sid not in daily for (sid, weekly), _ in regimen):
                 continue  # weekly products cannot be fixed per day
-            units = dict(regimen)
-            fixed = {sid: int(units.get(name, 0)) for name, sid in by_name.items()}
-            menu = _menu(replace(base, fixed_doses=fixed), {}, options, min(PRICE_LIMIT_S, left()),
-                         f"menu_regimen_t{t}", t)
+            units = {sid: n for (sid, _), n in regimen}
+            fixed = {sid: int(units.get(sid, 0)) for sid in daily}
+            menu = _menu(replace(base, fixed_doses=fixed), {}, options, deadline, f"menu_regimen_t{t}", t)
             if menu is not None and menu.column.foods:
                 out.append(menu)
     return out
 
 
 def _solve_master(columns: list[MenuColumn], n_days: dict[int, int], max_days: dict[str, int], big_m: float,
-                  options: SolveOptions, integer: bool, duals: bool = False) -> Any:
+                  options: SolveOptions, deadline: Deadline, integer: bool, duals: bool = False) -> Any:
     """Integer master: (objective, days per menu), or None when the menus cannot fill the week. LP (``duals``):
     (LP objective, lambda per food, mu per day type) from the master's dual with the smallest multipliers."""
-    opts = replace(options, time_limit_s=5.0, relative_gap=1e-6, want_duals=False, warm_start=False)
+    opts = deadline.options(options, time_limit_s=None, relative_gap=1e-6, want_duals=False, warm_start=False)
     if duals:
         dual = build_master_dual(columns, n_days, max_days, big_m)
         result = solve(dual.problem, opts)
@@ -261,10 +260,12 @@ def _solve_master(columns: list[MenuColumn], n_days: dict[int, int], max_days: d
     return float(result.objective), counts
 
 
-def _week_values(spec: ModelSpec, types: list[list[int]], menus: list[_Menu], counts: list[int]) -> dict[str, float]:
-    """Values for the week model: each type's menus interleaved over its days (most-used first: A B A B A B A),
-    items renamed from day 1 to their day, the shared regimen (and weekly products) as the menus have them."""
-    values: dict[str, float] = {}
+def _week_values(spec: ModelSpec, types: list[list[int]], menus: list[_Menu], counts: list[int]
+                 ) -> dict[tuple[Any, ...], float]:
+    """Values for the week, keyed as :meth:`BuiltModel.keyed_values`: each type's menus interleaved over its days
+    (most-used first), items moved from day 1 to their day, the shared regimen (and weekly products) as the menus
+    have them."""
+    values: dict[tuple[Any, ...], float] = {}
     for t, type_days in enumerate(types):
         order = sorted((i for i, c in enumerate(counts) if c and menus[i].column.day_type == t), key=lambda i: -counts[i])
         left = {i: counts[i] for i in order}
@@ -279,7 +280,7 @@ def _week_values(spec: ModelSpec, types: list[list[int]], menus: list[_Menu], co
             for n, v in menu.result.values.items():
                 if n in menu.built.items and v > 1e-6:
                     it = menu.built.items[n]
-                    values[f"x_d{day}_" + n[len("x_d1_"):]] = float(round(v)) if spec.household and not it.locked else v
-            for n in menu.built.doses:
-                values[n] = float(round(menu.result.values.get(n, 0.0)))
+                    values[("item", day, it.meal, it.food_id)] = float(round(v)) if spec.household and not it.locked else v
+            for n, dv in menu.built.doses.items():
+                values[("dose", dv.day, dv.supplement_id, dv.weekly)] = float(round(menu.result.values.get(n, 0.0)))
     return values

@@ -1,27 +1,32 @@
-"""How large plan models are solved fast (no PuLP here; models come from ``model.py``).
+"""Pool heuristics for integer weeks that column generation does not cover (no PuLP here; models come from
+``optimizer.model``). Continuous plans are never solved by a heuristic: every LP is solved exactly over every
+candidate.
 
 * :func:`compose_week` — integer multi-day plans from day menus: one small one-day integer model per menu,
   rotated over interchangeable days (or one per day when days differ: locks, day-specific must-includes),
   with the variety rule kept by counting the days each food is used.
 * :func:`improve_week` — the full week model, warm-started from the composed week, for the time left.
-* :func:`solve_in_two_stages` — large continuous plans: an LP with meals merged (a relaxation: its optimum is a
-  lower bound), then the meal model over the foods that LP uses; optimal when it reaches the bound.
 Figures: docs/optimizer.md "Speed".
 """
 
 from __future__ import annotations
 
 import math
-import time
 from dataclasses import replace
 from typing import Any
 
-from optimizer.model.builder import ModelSpec, ascii_id, build_model, relax_integrality
+from optimizer.compile.compiler import forced_foods
+from optimizer.domain.request import PlanRequest
+from optimizer.model.builder import ModelSpec, build_model, relax_integrality
 from optimizer.solve.adapter import SolveOptions, SolveResult, solve
+from optimizer.solve.deadline import Deadline
 from optimizer.solve.status import Termination, judged
 
-IMPROVE_LIMIT_S = 1.5  # seconds the week model may spend improving a composed week
-MENU_LIMIT_S = 1.0  # seconds per day menu (the best menu found so far is used; its bound stays valid)
+POOL_TRIGGER = 45  # integer plans with more candidates than this are solved on an LP-chosen pool
+POOL_ROUNDS = 8  # daily LPs, each without the foods earlier rounds used
+POOL_TARGET = 60  # stop the LP rounds once the pool has this many foods
+IMPROVE_NODE_LIMIT = 500  # branch-and-bound nodes the week model may spend improving a composed week
+MENU_NODE_LIMIT = 500  # nodes per day menu (the best menu found is used; its bound stays valid)
 
 
 def day_spec(spec: ModelSpec, day: int | None) -> ModelSpec:
@@ -39,7 +44,7 @@ def day_spec(spec: ModelSpec, day: int | None) -> ModelSpec:
     )
 
 
-def compose_week(spec: ModelSpec, options: SolveOptions, per_day: bool = False
+def compose_week(spec: ModelSpec, options: SolveOptions, deadline: Deadline, per_day: bool = False
                  ) -> tuple[dict[str, float], float, float | None, list[str]] | None:
     """A week of day menus (daily targets only).
 
@@ -65,7 +70,7 @@ def compose_week(spec: ModelSpec, options: SolveOptions, per_day: bool = False
     free_bound: list[float] = []
     menus: list | dict | None = None
     for _attempt in range(2):
-        menus = _menus(spec, slots, options, k, regimen, free_bound, shared)
+        menus = _menus(spec, slots, options, deadline, k, regimen, free_bound, shared)
         if not isinstance(menus, dict):
             break
         regimen = menus  # a later menu needed another supplement regimen: use it for every menu
@@ -106,8 +111,8 @@ def _regimen(built: Any, result: SolveResult) -> dict[str, int]:
     return {built.doses[n].supplement_id: round(result.values.get(n, 0.0)) for n in built.doses if not built.doses[n].weekly}
 
 
-def _menus(spec: ModelSpec, slots: list, options: SolveOptions, k: int, regimen: dict[str, int] | None,
-           free_bound: list[float], shared: bool) -> list | dict[str, int] | None:
+def _menus(spec: ModelSpec, slots: list, options: SolveOptions, deadline: Deadline, k: int,
+           regimen: dict[str, int] | None, free_bound: list[float], shared: bool) -> list | dict[str, int] | None:
     """Solve the menus in turn. Returns the menus; or, when a menu needs another supplement regimen than the
     first one, that regimen (to retry with); or None when a menu cannot be made at all.
 
@@ -124,8 +129,6 @@ def _menus(spec: ModelSpec, slots: list, options: SolveOptions, k: int, regimen:
     done: set[int] = set()
     pace = all(group < 0 for _, _, group, _ in slots)
     menus: list = []
-    menu_options = replace(options, want_duals=False, warm_start=False,
-                           time_limit_s=min(options.time_limit_s or MENU_LIMIT_S, MENU_LIMIT_S))
 
     def fits(f: str, days_j: list[int]) -> bool:
         pending = {d for d in named_days.get(f, ()) if d not in done} | set(days_j)
@@ -152,7 +155,8 @@ def _menus(spec: ModelSpec, slots: list, options: SolveOptions, k: int, regimen:
             sub = base.with_foods(foods)
             sub.fixed_doses = fixed or {}
             built = build_model(sub, name=f"menu{j + 1}" + (f"_{tag}" if tag else ""))
-            result = solve(built.problem, menu_options)
+            result = solve(built.problem, deadline.options(options, want_duals=False, warm_start=False,
+                                                           time_limit_s=None, node_limit=MENU_NODE_LIMIT))
             if result.has_solution:
                 break
         if not result.has_solution:
@@ -160,7 +164,8 @@ def _menus(spec: ModelSpec, slots: list, options: SolveOptions, k: int, regimen:
                 return None
             sub.fixed_doses = {}
             built = build_model(sub, name=f"menu{j + 1}_free")
-            result = solve(built.problem, menu_options)
+            result = solve(built.problem, deadline.options(options, want_duals=False, warm_start=False,
+                                                           time_limit_s=None, node_limit=MENU_NODE_LIMIT))
             return _regimen(built, result) if result.has_solution else None
         if j == 0 and fixed is None and not free_bound:
             free_bound.append(float(result.bound if result.bound is not None else (result.objective or 0.0)))
@@ -175,63 +180,92 @@ def _menus(spec: ModelSpec, slots: list, options: SolveOptions, k: int, regimen:
     return menus
 
 
-def improve_week(built: Any, values: dict[str, float], composed: SolveResult, options: SolveOptions, start: float,
-                 notes: list[str], model_bound_valid: bool = True) -> SolveResult:
+def improve_week(built: Any, values: dict[str, float], composed: SolveResult, options: SolveOptions,
+                 deadline: Deadline, notes: list[str], model_bound_valid: bool = True) -> SolveResult:
     """Try to improve a composed week with the week model, warm-started from it, within the time left.
     ``model_bound_valid``: the week model covers every candidate food, so its own bound is a bound of the plan
     (not so for a model over a pool of foods)."""
-    left = (options.time_limit_s or 20.0) - (time.perf_counter() - start)
-    if left < 1.0:
+    if deadline.expired():
         return composed
     initial = dict(values)
     for name, v in values.items():
         if name in built.items and v > 0:
             it = built.items[name]
-            initial[f"u_d{it.day}_{ascii_id(it.food_id)}"] = 1.0
+            if (it.day, it.food_id) in built.used:
+                initial[built.used[(it.day, it.food_id)]] = 1.0
     for name in built.items:
         initial.setdefault(name, 0.0)
     built.set_initial_values({n: v for n, v in initial.items() if n in built.variables})
-    result = solve(built.problem, replace(options, time_limit_s=min(left, IMPROVE_LIMIT_S), warm_start=True, want_duals=False))
+    result = solve(built.problem, deadline.options(options, time_limit_s=None, node_limit=IMPROVE_NODE_LIMIT,
+                                                   warm_start=True, want_duals=False))
     bound = composed.bound
     if result.bound is not None and model_bound_valid:
         bound = result.bound if bound is None else max(bound, result.bound)
+    stopped_by = Termination.TIME_LIMIT if deadline.expired() else Termination.WORK_LIMIT
     if result.has_solution and result.objective is not None and result.objective < (composed.objective or 0.0) - 1e-9:
-        gap, termination = judged(result.objective, bound, options.relative_gap)
+        gap, termination = judged(result.objective, bound, options.relative_gap, stopped_by=stopped_by)
         notes.append("The week model improved the composed week.")
-        return replace(result, bound=bound, gap=gap, termination=termination, runtime_s=time.perf_counter() - start)
-    gap, termination = judged(composed.objective or 0.0, bound, options.relative_gap)
-    return replace(composed, bound=bound, gap=gap, termination=termination, runtime_s=time.perf_counter() - start)
+        return replace(result, bound=bound, gap=gap, termination=termination, runtime_s=deadline.elapsed())
+    gap, termination = judged(composed.objective or 0.0, bound, options.relative_gap, stopped_by=stopped_by)
+    return replace(composed, bound=bound, gap=gap, termination=termination, runtime_s=deadline.elapsed())
 
 
-def solve_in_two_stages(spec: ModelSpec, options: SolveOptions, relative_gap: float) -> tuple[Any, SolveResult, str] | None:
-    """Large continuous plans: (1) an LP with one amount per food and day (meals merged, supplement units
-    continuous) — a relaxation of the full model, so its optimum is a lower bound; (2) the full meal model over
-    the foods that LP uses. When (2) reaches the bound (LP: to 1e-7; with whole supplement units: within the
-    relative gap), it is optimal for every candidate. Returns None when it does not (the caller solves in full)."""
-    merged = "all_meals"
-    bounds = dict(spec.food_bounds)
-    for f, meals in spec.meals_for.items():
-        lo, hi = bounds.get(f, (None, None))
-        cap = len(meals) * spec.max_item_grams
-        bounds[f] = (lo, cap if hi is None else min(hi, cap))
-    stage1_spec = replace(spec, meals=(merged,), meals_for={f: (merged,) for f in spec.foods}, energy_shares={},
-                          food_bounds=bounds, max_item_grams=spec.max_food_grams_per_day,
-                          must_include=[(f, days, None, grams) for f, days, _, grams in spec.must_include])
-    stage1 = build_model(stage1_spec, name="stage1_merged_meals")
-    relax_integrality(stage1)
-    first = solve(stage1.problem, replace(options, want_duals=False, warm_start=False))
-    if not first.has_solution or first.objective is None:
-        return None
-    chosen = {stage1.items[n].food_id for n, v in first.values.items() if n in stage1.items and v > 1e-7}
-    used = [f for f in spec.foods if f in chosen]
-    built = build_model(spec.with_foods(used), name="cofactor_plan")
-    result = solve(built.problem, replace(options, want_duals=not built.is_mip, warm_start=False))
-    if not result.has_solution or result.objective is None:
-        return None
-    lower = float(first.objective)
-    gap = judged(result.objective, lower, 0.0)[0] or 0.0
-    if gap > (relative_gap if built.is_mip else 1e-7) and abs(result.objective - lower) > 1e-9:
-        return None
-    result = replace(result, termination=Termination.OPTIMAL, bound=lower, gap=gap)
-    return built, result, (f"Solved in two stages: an LP over all {len(spec.foods)} candidates (meals merged) chose "
-                           f"{len(used)} foods; the meal plan over them reaches that LP's bound, so it is optimal.")
+def choose_pool(spec: ModelSpec, request: PlanRequest, options: SolveOptions, deadline: Deadline
+                ) -> tuple[list[str], dict[tuple[str, str], float], dict[str, tuple[str, ...]]]:
+    """Foods for the integer model: those used by continuous LPs over all candidates, round after round
+    (each round without the foods earlier rounds used; when that leaves too few foods, without only the last
+    round's), plus every food the request names.
+    Returns the pool, the first LP's grams per (meal, food_id) (for the warm start) and the meals each food may
+    be eaten at in the pool model (with ``one_meal_per_food``: the meal the LPs used it at most)."""
+    # one day, no locks (the named foods join the pool anyway): the rounds only choose foods
+    lp_spec = replace(spec, household=False, max_days_per_food=None, min_foods_per_day=None, group_max_foods_per_day=None,
+                      days=1, locked=[], locked_supplements=[], must_include=[], usual=[u for u in spec.usual if u[3] is None],
+                      symmetric_days=False)
+    pool: list[str] = [f for f in spec.foods if f in forced_foods(request)]
+    first: dict[tuple[str, str], float] = {}
+    best_meal: dict[str, tuple[str, float]] = {}
+    excluded: set[str] = set()
+    last: set[str] = set()
+    need = POOL_TARGET
+    for rnd in range(POOL_ROUNDS):
+        if deadline.expired():
+            break
+        built = build_model(lp_spec.with_foods([f for f in spec.foods if f not in excluded]), name=f"pool_round{rnd + 1}")
+        relax_integrality(built)
+        result = solve(built.problem, deadline.options(options, warm_start=False, want_duals=False))
+        if not result.has_solution:
+            if excluded == last:  # even without only the last round's foods: no more days to find
+                break
+            excluded = set(last)  # too few foods left: next round avoids only the last round's foods
+            continue
+        used = {built.items[n].food_id for n, v in result.values.items() if n in built.items and v > 1.0}
+        for n, v in result.values.items():
+            if n in built.items and v > 1.0:
+                it = built.items[n]
+                if v > best_meal.get(it.food_id, ("", 0.0))[1]:
+                    best_meal[it.food_id] = (it.meal, v)
+        if rnd == 0:
+            first = {(built.items[n].meal, built.items[n].food_id): v for n, v in result.values.items() if n in built.items and v > 1e-6}
+        pool += [f for f in spec.foods if f in used and f not in pool]
+        last = used
+        excluded |= used
+        if len(pool) >= need or len(excluded) >= len(spec.foods):
+            break
+    if spec.one_meal_per_food:  # each pool food at the meal the LPs used it most (named foods keep theirs)
+        forced = forced_foods(request)
+        meals_for = {f: ((best_meal[f][0],) if f in best_meal and f not in forced else m) for f, m in spec.meals_for.items()}
+    else:
+        meals_for = dict(spec.meals_for)
+    return pool, first, meals_for
+
+
+def warm_start_values(built: Any, lp_grams: dict[tuple[str, str], float]) -> None:
+    """Round the first pool LP (grams per meal and food) into initial amounts for every day (a hint only:
+    the solver repairs or discards it)."""
+    initial = {}
+    for name, item in built.items.items():
+        grams = lp_grams.get((item.meal, item.food_id), 0.0)
+        var = built.variables[name]
+        value = float(round(grams / item.grams_per_unit)) if built.spec.household else grams
+        initial[name] = min(max(value, var.lowBound or 0.0), var.upBound if var.upBound is not None else value)
+    built.set_initial_values(initial)

@@ -123,15 +123,15 @@ def test_nonconvex_schedule_is_exact_when_the_optimizer_chooses_the_dose(solver:
 
 
 def test_convex_schedule_compiles_to_lp_rows_and_nonconvex_to_binaries() -> None:
-    from optimizer import planner
+    from optimizer.compile import compiler
     from optimizer.compile.candidates import select_candidates
 
     cat = foods.load_supplements()
     for rule, expect_binaries in ((MagnesiumVitaminDRule(), False), (NONCONVEX, True)):
         req = generic(targets={"magnesium_mg": {"min": 300}}, supplements=D3_DAILY, rule=rule)
         tab = magnesium_foods()
-        targets, _ = planner.resolve_targets(req)
-        spec = planner.build_spec(req, tab, cat, targets, select_candidates(req, tab.frame), D3_DAILY)
+        targets, _ = compiler.resolve_targets(req)
+        spec = compiler.build_spec(req, tab, cat, targets, select_candidates(req, tab.frame), D3_DAILY)
         built = build_model(spec)
         names = [v.name for v in built.problem.variables()]
         assert any(n.startswith("seg_") for n in names) == expect_binaries
@@ -190,13 +190,13 @@ def test_variety_limits_days_per_food_and_sets_foods_per_day(solver: str) -> Non
 
 
 def test_variable_names_are_stable_ascii() -> None:
-    from optimizer import planner
+    from optimizer.compile import compiler
     from optimizer.compile.candidates import select_candidates
 
     req = generic(targets={"protein_g": {"min": 10}}, portions="household", meals=("breakfast", "lunch"))
     tab = two_foods()
-    targets, _ = planner.resolve_targets(req)
-    spec = planner.build_spec(req, tab, None, targets, select_candidates(req, tab.frame), [])
+    targets, _ = compiler.resolve_targets(req)
+    spec = compiler.build_spec(req, tab, None, targets, select_candidates(req, tab.frame), [])
     built = build_model(spec)
     assert "x_d1_breakfast_a" in built.items and "x_d1_lunch_b" in built.items
     assert all(n.isascii() for n in built.variables)

@@ -173,7 +173,7 @@ def test_week_with_a_lock_is_planned_day_by_day_within_variety() -> None:
 
 
 def test_two_stage_lp_reaches_the_full_models_optimum() -> None:
-    from optimizer import planner
+    from optimizer.compile import compiler
     from optimizer.model.builder import build_model
     from optimizer.solve.adapter import SolveOptions, solve
 
@@ -187,8 +187,8 @@ def test_two_stage_lp_reaches_the_full_models_optimum() -> None:
     plan = optimizer.plan(req, foods=tab)
     assert plan.status == "optimal" and plan.has_solution
     assert any("two stages" in note for note in plan.notes)
-    targets, _ = planner.resolve_targets(req)
-    spec = planner.build_spec(req, tab, None, targets, select_candidates(req, tab.frame), [])
+    targets, _ = compiler.resolve_targets(req)
+    spec = compiler.build_spec(req, tab, None, targets, select_candidates(req, tab.frame), [])
     full = solve(build_model(spec).problem, SolveOptions())
     assert plan.objective_value == pytest.approx(full.objective, rel=1e-7)
     assert not plan.shadow_prices.empty

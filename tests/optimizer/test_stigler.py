@@ -39,7 +39,7 @@ def stigler_table() -> foods.FoodTable:
                           "group": "Stigler 1939 commodities", "price_per_100g": 1.0})
     for column in ALLOWANCES:
         frame[column] = raw[column].astype(float)
-    return foods.FoodTable.from_frame(frame, source="Stigler 1945")
+    return foods.FoodTable.from_frame(frame, source="Stigler 1945", per_100g=False)  # nutrients per dollar
 
 
 def stigler_request() -> optimizer.PlanRequest:

@@ -11,11 +11,12 @@ from hypothesis import strategies as st
 
 import foods
 import optimizer
-from optimizer import planner
+from optimizer.compile import compiler
 from optimizer.compile.candidates import select_candidates
 from optimizer.model.master import MenuColumn, build_master, build_master_dual
 from optimizer.model.builder import build_model
 from optimizer.solve.adapter import SolveOptions, solve
+from optimizer.solve.deadline import Deadline
 from optimizer.strategies.columns import applicable, compose_by_columns
 
 
@@ -60,9 +61,9 @@ def test_menus_alternate_over_the_days() -> None:
 
 
 def _spec(request: optimizer.PlanRequest, tab: foods.FoodTable):
-    targets, _ = planner.resolve_targets(request)
+    targets, _ = compiler.resolve_targets(request)
     cands = select_candidates(request, tab.frame)
-    return planner.build_spec(request, tab, None, targets, cands, [])
+    return compiler.build_spec(request, tab, None, targets, cands, [])
 
 
 MIXED = [
@@ -80,7 +81,7 @@ def test_column_week_agrees_with_the_full_week_model_and_its_bound_is_valid(solv
     spec = _spec(request, tab)
     assert applicable(spec)
     options = SolveOptions(solver=solver, time_limit_s=30.0, relative_gap=1e-6)
-    week = compose_by_columns(spec, options, budget_s=30.0)
+    week = compose_by_columns(spec, options, Deadline(30.0))
     full = solve(build_model(replace(spec, symmetric_days=False)).problem, options)
     assert full.termination == "optimal"
     assert week is not None
@@ -191,7 +192,7 @@ def test_locked_week_agrees_with_the_full_week_model() -> None:
                            locked=[lock], relative_gap=1e-6)
     spec = _spec(request, tab)
     options = SolveOptions(time_limit_s=30.0, relative_gap=1e-6)
-    week = compose_by_columns(spec, options, budget_s=30.0)
+    week = compose_by_columns(spec, options, Deadline(30.0))
     full = solve(build_model(spec).problem, options)
     assert week is not None and full.termination == "optimal"
     assert week.bound <= full.objective + 1e-6 <= week.objective + 2e-6
@@ -236,7 +237,7 @@ def test_column_weeks_never_claim_more_than_the_full_model_allows(seed: int, day
                            locked=locks, relative_gap=1e-6)
     spec = _spec(request, tab)
     full = solve(build_model(spec).problem, SolveOptions(time_limit_s=60.0, relative_gap=1e-6))
-    week = compose_by_columns(spec, SolveOptions(time_limit_s=30.0, relative_gap=1e-6), budget_s=30.0)
+    week = compose_by_columns(spec, SolveOptions(time_limit_s=30.0, relative_gap=1e-6), Deadline(30.0))
     if full.termination == "infeasible":
         assert week is None or not week.found
         return
