@@ -204,8 +204,18 @@ def _client_from_row(row: dict[str, str], *, source: str, row_no: int) -> Client
     """One client from a CSV row; raises ``DataError`` naming the row and column of its first problem."""
     profile: dict[str, Any] = {}
     for col in PROFILE_COLUMNS:
-        if row.get(col):
-            profile[col] = _bool(row[col], source=source, row=row_no, column=col) if col in ("pregnant", "lactating") else row[col]
+        if not row.get(col):
+            continue
+        if col in ("pregnant", "lactating"):
+            profile[col] = _bool(row[col], source=source, row=row_no, column=col)
+        elif col in ("age", "weight_kg", "height_cm", "energy_kcal"):
+            try:
+                profile[col] = float(row[col])
+            except ValueError:
+                raise DataError(f"'{row[col]}' is not a number.", source=source, row=row_no, column=col,
+                                fix="write a plain number (years, kg, cm or kcal/day).") from None
+        else:
+            profile[col] = row[col]
     exclusions: dict[str, Any] = {key: _split(row[col]) for col, key in LIST_COLUMNS.items() if row.get(col)}
     if row.get("diet_pattern"):
         exclusions["diet_pattern"] = row["diet_pattern"].lower()

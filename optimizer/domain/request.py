@@ -233,6 +233,21 @@ class PlanRequest(_UserModel):
 
     @model_validator(mode="before")
     @classmethod
+    def _profile_values_are_typed(cls, data: Any) -> Any:
+        """A profile given as data has real numbers and true/false where they belong (``Profile`` would coerce
+        ``"45"`` and ``"yes"``)."""
+        profile = data.get("profile") if isinstance(data, dict) else None
+        if isinstance(profile, dict):
+            for key in ("age", "weight_kg", "height_cm", "energy_kcal"):
+                if profile.get(key) is not None:
+                    strict_number(profile[key], f"profile.{key}", limit=MAX_NUTRIENT_AMOUNT)
+            for key in ("pregnant", "lactating"):
+                if key in profile and not isinstance(profile[key], bool):
+                    raise FieldValueError(f"profile.{key}", f"must be true or false (got {profile[key]!r:.40})")
+        return data
+
+    @model_validator(mode="before")
+    @classmethod
     def _target_values_are_numbers(cls, data: Any) -> Any:
         """Target overrides hold real, finite, sensible numbers (``TargetOverride`` itself would coerce "5"/true)."""
         if isinstance(data, dict) and isinstance(data.get("targets"), dict):
