@@ -45,6 +45,8 @@ CORPUS: dict[str, tuple[str, str]] = {
     "nested_too_deep.json": ("meals.0.0.0", "nested more than"),
     "not_utf8.json": ("byte 55", "not UTF-8"),
     "empty.json": ("line 1, column 1", "not valid JSON"),
+    "profile_age_string.json": ("profile.age", "must be a number"),
+    "profile_pregnant_string.json": ("profile.pregnant", "must be true or false"),
 }
 
 
