@@ -45,7 +45,7 @@ NUTRIENT_UNIT_SUFFIXES = ("_kcal", "_mg", "_ug", "_iu", "_g")
 
 MASS_UNIT_IN_MG = {"g": 1000.0, "mg": 1.0, "ug": 0.001}
 
-TEXT_COLUMNS = ("name", "group", "price_source", "portion_name", "meals", "allergens")
+TEXT_COLUMNS = ("name", "group", "price_source", "portion_name", "meals", "allergens", "role")
 BOOL_COLUMNS = ("everyday", "vegan", "vegetarian", "pescatarian", "omnivore")
 NUMBER_COLUMNS = ("price_per_100g", "portion_grams")
 MEALS = ("breakfast", "lunch", "dinner", "snack")
@@ -262,7 +262,7 @@ def _output_columns(table: CsvTable, nutrient_columns: list[str], registry: dict
     columns += [c for c in ("price_per_100g",) if c in table.columns]
     columns += [c for c in ("price_source",) if c in table.columns or "price_per_100g" in table.columns]
     columns += [c for c in ("portion_name", "portion_grams") if c in table.columns]
-    columns += [c for c in (*BOOL_COLUMNS, "meals", "allergens") if c in table.columns]
+    columns += [c for c in (*BOOL_COLUMNS, "meals", "allergens", "role") if c in table.columns]
     return columns
 
 
