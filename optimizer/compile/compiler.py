@@ -19,7 +19,7 @@ from optimizer.compile.spec import FoodData, ModelSpec, SupplementData
 from optimizer.domain.errors import RequestError
 from optimizer.domain.request import PlanRequest
 from optimizer.domain.targets import Targets, targets_for
-from optimizer.model.builder import paused_gc
+from optimizer.compile.memory import paused_gc
 
 GROUP_MAX_FOODS_PER_DAY = 2  # distinct foods of one food group a day
 MIN_FOODS_PER_MEAL: dict[str, int] = {"breakfast": 2, "lunch": 2, "dinner": 2}

@@ -1,10 +1,11 @@
 """Build the PuLP model of a plan, and the map from every variable/constraint back to what it means.
 
-With ``model_realism.py`` (its variety and meal-structure rows) and ``master_model.py`` (the week master), the only
-optimizer modules besides ``solver.py`` that import PuLP. Input is a :class:`ModelSpec`
-(plain data prepared by ``planner.py``); output is a :class:`BuiltModel`: the ``pulp.LpProblem`` plus
-``items``/``doses``/``rows`` maps keyed by stable ASCII names (``x_d1_breakfast_12014``,
-``s_d1_VD3_1000``, ``min_magnesium_mg_d1``), so solver values read back by name.
+The ``optimizer.model`` package (this builder, ``realism.py`` for variety and meal-structure rows, ``rule_rows.py``
+for the magnesium–vitamin D rule, ``master.py`` for the week master) and ``optimizer.solve`` are the only places that
+import PuLP. Input is a :class:`ModelSpec` (plain data made by ``optimizer.compile``); output is a
+:class:`BuiltModel`: the ``pulp.LpProblem`` plus ``items``/``doses``/``rows`` maps from solver names (stable,
+collision-free ASCII: ``x_d1_breakfast_12014``) to what each stands for. Nobody outside the builder parses a name:
+values travel between models by key (:meth:`BuiltModel.keyed_values` / :meth:`BuiltModel.named_values`).
 
 Formulation (see docs/optimizer.md):
 * item variables per day × meal × candidate food: integer household portions or continuous grams;
@@ -18,11 +19,8 @@ Formulation (see docs/optimizer.md):
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import math
-from collections.abc import Iterator
 from itertools import compress
 from typing import Literal
 
@@ -45,7 +43,9 @@ from optimizer.compile.spec import (  # noqa: F401 - re-exported: the model's da
     map_supplements,
     slack_values,
 )
+from optimizer.compile.memory import paused_gc
 from optimizer.model.realism import RealismRows, linear_expression
+from optimizer.model.rule_rows import RuleRows
 from optimizer.domain.targets import Target
 
 Purpose = Literal["plan", "relax"]
@@ -55,22 +55,7 @@ RELAX_WEIGHTS: dict[str, float] = {"normal": 1000.0, "low": 1.0}
 _aid = functools.lru_cache(maxsize=1 << 16, typed=True)(ascii_id)  # names repeat across builds: memoise the regex
 
 
-@contextlib.contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause Python's cyclic garbage collector during a burst of allocations that all stay alive (a model's
-    variables, expressions and rows; the planner's per-food data): collections then free nothing yet cost up
-    to a third of the time. Re-enabled on exit only if it was enabled on entry, so nesting and concurrent
-    use are safe (at worst a collection runs)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
-class _Builder(RealismRows):
+class _Builder(RealismRows, RuleRows):
     def __init__(self, spec: ModelSpec, purpose: Purpose, name: str) -> None:
         self.spec = spec
         self.purpose = purpose
@@ -396,96 +381,6 @@ class _Builder(RealismRows):
                 self.row(f"{bound}_{ascii_id(t.key)}{tag}", pairs, sense, 0.0,
                          RowInfo("energy_percent", prio, bound, pct, t.key, t.nutrient, day, len(group), unit_scale=k),
                          scale=max(pct, 1.0) / 100.0 * self.energy_ref() * len(group))
-
-    def _rule(self, totals: dict) -> None:
-        """Total magnesium >= RDA + extra(d); extra via one variable per day; and the Ca:Mg ratio."""
-        s = self.spec
-        if not s.magnesium_key:
-            return
-        t = next(t for t in s.targets if t.key == s.magnesium_key)
-        rda = t.min or 0.0
-        extra: dict[int, tuple[list[tuple[pulp.LpVariable, float]], float]] = {}
-        fixed_dose = s.dose_daily_ug if s.vitamin_d_mode == "daily" else (
-            (s.dose_weekly_ug or 0.0) / 7.0 if s.vitamin_d_mode == "weekly" else None)
-        for d in s.day_list():
-            if fixed_dose is not None:
-                extra[d] = ([], s.rule.extra_magnesium_mg(fixed_dose))
-                continue
-            dose = self.vitamin_d_dose_pairs(d)
-            if not dose or all(abs(b) < 1e-12 for _, b in s.rule.segments()):
-                extra[d] = ([], s.rule.extra_magnesium_mg(0.0))
-                continue
-            if self.shared_regimen and d > 1:
-                extra[d] = extra[1]
-                continue
-            e = self.var(f"e_d{d}", 0.0, None)
-            if s.rule.is_convex:
-                for k, (a, b) in enumerate(s.rule.segments()):
-                    self.add_row(pulp.LpConstraint(linear_expression([(e, 1.0)] + [(v, -b * c) for v, c in dose]),
-                                                              pulp.LpConstraintGE, f"rule_piece{k}_d{d}", a))
-            else:
-                self._nonconvex_rule(d, e, dose)
-            extra[d] = ([(e, 1.0)], 0.0)
-        self.extra_terms = extra
-        for group in self._period_groups(t.period):
-            if (group[0], t.nutrient) not in totals:
-                continue
-            pairs = [(totals[(d, t.nutrient)], 1.0) for d in group]
-            const = 0.0
-            for d in group:
-                pairs += [(v, -c) for v, c in extra[d][0]]
-                const += extra[d][1]
-            rhs = rda * len(group) + const
-            tag = f"_d{group[0]}" if len(group) == 1 else "_plan"
-            day = group[0] if len(group) == 1 else None
-            self.row(f"min_{ascii_id(t.key)}{tag}", pairs, ">=", rhs,
-                     RowInfo("rule", "normal", "min", rhs, t.key, t.nutrient, day, len(group)))
-        for d in s.day_list():
-            if (d, "calcium_mg") not in totals or (d, "magnesium_mg") not in totals:
-                continue
-            ca, mg = totals[(d, "calcium_mg")], totals[(d, "magnesium_mg")]
-            r_max, r_min = s.rule.calcium_magnesium_ratio_max, s.rule.calcium_magnesium_ratio_min
-            if r_max:
-                self.row(f"ratio_max_d{d}", [(ca, 1.0), (mg, -r_max)], "<=", 0.0,
-                         RowInfo("ratio", "normal", "max", r_max, "calcium_magnesium_ratio", "calcium_mg", d), scale=r_max * max(rda, 100.0))
-            if r_min:
-                self.row(f"ratio_min_d{d}", [(ca, 1.0), (mg, -r_min)], ">=", 0.0,
-                         RowInfo("ratio", "normal", "min", r_min, "calcium_magnesium_ratio", "calcium_mg", d), scale=r_min * max(rda, 100.0))
-
-    def _nonconvex_rule(self, d: int, e: pulp.LpVariable, dose: list[tuple[pulp.LpVariable, float]]) -> None:
-        """extra >= f(dose) for a nondecreasing, non-convex piecewise-linear f (lambda + segment binaries)."""
-        s = self.spec
-        xs = [b.vitamin_d_ug for b in s.rule.breakpoints]
-        max_dose = sum(c * (v.upBound or 0.0) for v, c in dose)
-        if max_dose > xs[-1]:
-            xs.append(max_dose)
-        ys = [s.rule.extra_magnesium_mg(x) for x in xs]
-        lam = [self.var(f"lam_d{d}_{k}", 0.0, 1.0) for k in range(len(xs))]
-        seg = [self.var(f"seg_d{d}_{k}", 0.0, 1.0, integer=True) for k in range(len(xs) - 1)]
-        add = self.add_row
-        add(pulp.LpConstraint(linear_expression([(lv, 1.0) for lv in lam]), pulp.LpConstraintEQ, f"lam_sum_d{d}", 1.0))
-        add(pulp.LpConstraint(linear_expression([(z, 1.0) for z in seg]), pulp.LpConstraintEQ, f"seg_sum_d{d}", 1.0))
-        add(pulp.LpConstraint(linear_expression([(lv, x) for lv, x in zip(lam, xs)] + [(v, -c) for v, c in dose]),
-                              pulp.LpConstraintEQ, f"lam_dose_d{d}", 0.0))
-        add(pulp.LpConstraint(linear_expression([(e, 1.0)] + [(lv, -y) for lv, y in zip(lam, ys)]), pulp.LpConstraintGE, f"lam_extra_d{d}", 0.0))
-        for k, lv in enumerate(lam):
-            adj = [z for j, z in enumerate(seg) if j in (k - 1, k)]
-            add(pulp.LpConstraint(linear_expression([(lv, 1.0)] + [(z, -1.0) for z in adj]), pulp.LpConstraintLE, f"lam_adj_d{d}_{k}", 0.0))
-
-    def _meal_shares(self) -> None:
-        s = self.spec
-        if not s.energy_shares or not any((1, "energy_kcal") == k for k in self.totals):
-            return
-        for d in s.day_list():
-            energy_day = self.totals[(d, "energy_kcal")]
-            for m, (lo, hi) in s.energy_shares.items():
-                pairs = [(self.vars[n], it.grams_per_unit * s.foods[it.food_id].nutrients.get("energy_kcal", 0.0) / 100.0)
-                         for n, it in self.items.items() if it.day == d and it.meal == m]
-                for bound, share, sense in (("min", lo, ">="), ("max", hi, "<=")):
-                    if (bound == "min" and share <= 0) or (bound == "max" and share >= 1):
-                        continue
-                    self.row(f"share_{bound}_{ascii_id(m)}_d{d}", pairs + [(energy_day, -share)], sense, 0.0,
-                             RowInfo("meal_share", "low", bound, share, m, "energy_kcal", d), scale=share * self.energy_ref())
 
     def _objective(self) -> None:
         s, w = self.spec, self.spec.weights
