@@ -127,5 +127,7 @@ def write_exports(plan: Plan, args: argparse.Namespace, *, client_name: str | No
     return sum(1 for p in wanted.values() if p)
 
 
-__all__ = ["BadInput", "EXIT_BAD_INPUT", "EXIT_NO_PLAN", "EXIT_OK", "EXPORT_KINDS", "catalogue", "check_client_foods",
-           "check_export_paths", "command", "open_store", "unknown_ids", "validation_text", "write_exports"]
+__all__ = [
+    "EXIT_BAD_INPUT", "EXIT_NO_PLAN", "EXIT_OK", "EXPORT_KINDS", "BadInput", "catalogue", "check_client_foods",
+    "check_export_paths", "command", "open_store", "unknown_ids", "validation_text", "write_exports",
+]

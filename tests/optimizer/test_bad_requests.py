@@ -13,7 +13,12 @@ from pydantic import ValidationError
 
 from optimizer.domain.errors import RequestError
 from optimizer.domain.request import FoodBound, LockedItem, PlanRequest
-from optimizer.domain.request_file import MAX_REQUEST_BYTES, RequestFileError, load_request, parse_request
+from optimizer.domain.request_file import (
+    MAX_REQUEST_BYTES,
+    RequestFileError,
+    load_request,
+    parse_request,
+)
 from optimizer.domain.units import check_time_limit
 
 BAD = Path(__file__).parent / "data" / "bad"

@@ -21,7 +21,6 @@ from optimizer.dietitian.store import (
     StoreError,
     StoreFullError,
     StoreLockedError,
-    StoreReadOnlyError,
     StoreSchemaError,
     StoreUnavailableError,
 )
