@@ -21,12 +21,14 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from itertools import compress
 from typing import Literal
 
 import numpy as np
 import pulp
 
+from optimizer.compile.memory import paused_gc
 from optimizer.compile.spec import (  # noqa: F401 - re-exported: the model's data types live in model_spec
     CONTINUOUS_USED_GRAMS,
     MAX_PORTIONS_PER_ITEM,
@@ -43,67 +45,16 @@ from optimizer.compile.spec import (  # noqa: F401 - re-exported: the model's da
     map_supplements,
     slack_values,
 )
-from optimizer.compile.memory import paused_gc
-from optimizer.model.realism import RealismRows, linear_expression
-from optimizer.model.rule_rows import RuleRows
 from optimizer.domain.targets import Target
-
-Purpose = Literal["plan", "relax"]
-RELAX_WEIGHTS: dict[str, float] = {"normal": 1000.0, "low": 1.0}
-
+from optimizer.model.base import Pairs, Purpose, linear_expression
+from optimizer.model.realism import RealismRows
+from optimizer.model.rule_rows import RuleRows
 
 _aid = functools.lru_cache(maxsize=1 << 16, typed=True)(ascii_id)  # names repeat across builds: memoise the regex
 
 
 class _Builder(RealismRows, RuleRows):
-    def __init__(self, spec: ModelSpec, purpose: Purpose, name: str) -> None:
-        self.spec = spec
-        self.purpose = purpose
-        self.prob = pulp.LpProblem(name, pulp.LpMinimize)
-        self.vars: dict[str, pulp.LpVariable] = {}
-        self.items: dict[str, ItemVar] = {}
-        self.doses: dict[str, DoseVar] = {}
-        self.rows: dict[str, RowInfo] = {}
-        self.slacks: dict[str, str] = {}
-        self.slack_terms: list[tuple[pulp.LpVariable, float]] = []
-        self.constraint_names: list[str] = []
-        self.is_mip = False
-        self.item_by_day_food: dict[tuple[int, str], list[tuple[pulp.LpVariable, float]]] = {}
-        self.day_grams: dict[tuple[int, str], pulp.LpAffineExpression] = {}
-
-    # -- primitives ---------------------------------------------------------------------------
-    def add_row(self, constraint: pulp.LpConstraint) -> None:
-        self.prob.addConstraint(constraint)
-        self.constraint_names.append(constraint.name)
-
-    def var(self, name: str, lo: float | None = 0.0, hi: float | None = None, integer: bool = False) -> pulp.LpVariable:
-        if hi is not None and math.isinf(hi):
-            hi = None
-        v = self.prob.add_variable(name, lo, hi, pulp.LpInteger if integer else pulp.LpContinuous)
-        self.vars[name] = v
-        if integer and not (lo is not None and hi is not None and lo == hi):
-            self.is_mip = True
-        return v
-
-    def energy_ref(self) -> float:
-        """Typical daily energy (kcal) for scaling slacks of energy-share rows."""
-        t = next((t for t in self.spec.targets if t.nutrient == "energy_kcal" and t.kind == "amount"), None)
-        return float((t.min or t.max or 2000.0) if t else 2000.0)
-
-    def row(self, name: str, pairs: list[tuple[pulp.LpVariable, float]], sense: str, rhs: float, info: RowInfo,
-            scale: float | None = None) -> None:
-        """Add ``sum(pairs) (>=|<=|==) rhs``; in relax mode non-mandatory rows get a slack weighted by
-        priority / ``scale`` (default: |rhs|, at least 1), so shortfalls count relative to the target."""
-        pairs = list(pairs)
-        if self.purpose == "relax" and info.priority != "mandatory" and sense != "==":
-            s = self.var(f"slack_{name}", 0.0, None)
-            pairs.append((s, 1.0 if sense == ">=" else -1.0))
-            self.slacks[s.name] = name
-            scale = max(abs(rhs) if scale is None else scale, 1.0)
-            self.slack_terms.append((s, RELAX_WEIGHTS[info.priority] / scale))
-        code = {">=": pulp.LpConstraintGE, "<=": pulp.LpConstraintLE, "==": pulp.LpConstraintEQ}[sense]
-        self.add_row(pulp.LpConstraint(linear_expression(pairs), code, name, rhs))
-        self.rows[name] = info
+    """Builds one plan model from a :class:`ModelSpec` (see the module docstring)."""
 
     # -- building blocks ----------------------------------------------------------------------
     def build(self) -> BuiltModel:
@@ -229,24 +180,6 @@ class _Builder(RealismRows, RuleRows):
             self.row("dose_plan", pairs, "==", rhs,
                      RowInfo("dose", "mandatory", "eq", rhs, "vitamin_d_weekly_supplement_ug", "vitamin_d_ug", None, s.days))
 
-    def vitamin_d_dose_pairs(self, d: int) -> list[tuple[pulp.LpVariable, float]]:
-        """Supplemental vitamin D of day ``d`` (µg/day): daily units + weekly units / 7."""
-        pairs = [(v, sup.vitamin_d_ug) for v, sup in self.daily_doses[d] if sup.vitamin_d_ug]
-        spread = float(max(self.spec.plan_days, 7))
-        pairs += [(v, sup.vitamin_d_ug / spread) for v, sup in self.weekly_doses.get(d, []) if sup.vitamin_d_ug]
-        return pairs
-
-    def supplemental_magnesium_pairs(self, d: int, absorbed: bool) -> list[tuple[pulp.LpVariable, float]]:
-        """Supplemental magnesium of day ``d`` (mg): label elemental, or × absorption factor."""
-        out = []
-        for v, sup in self.daily_doses[d]:
-            if sup.magnesium_mg:
-                out.append((v, sup.magnesium_mg * (sup.absorption_factor if absorbed else 1.0)))
-        for v, sup in self.weekly_doses.get(d, []):
-            if sup.magnesium_mg:
-                out.append((v, sup.magnesium_mg / max(self.spec.plan_days, 7) * (sup.absorption_factor if absorbed else 1.0)))
-        return out
-
     def _needed_nutrients(self) -> list[str]:
         s = self.spec
         needed: list[str] = []
@@ -306,10 +239,6 @@ class _Builder(RealismRows, RuleRows):
                 rows[n] = pulp.LpAffineExpression(zip(compress(variables, keep.tolist()), coefs))
         return rows
 
-    def _period_groups(self, period: str) -> list[list[int]]:
-        days = list(self.spec.day_list())
-        return [days] if period == "weekly" else [[d] for d in days]
-
     def _targets(self, totals: dict[tuple[int, str], pulp.LpVariable]) -> None:
         s = self.spec
         for t in s.targets:
@@ -324,7 +253,7 @@ class _Builder(RealismRows, RuleRows):
             else:
                 self._amount_rows(t, totals)
 
-    def _amount_rows(self, t: Target, totals: dict, only: str | None = None) -> None:
+    def _amount_rows(self, t: Target, totals: dict[tuple[int, str], pulp.LpVariable], only: str | None = None) -> None:
         for group in self._period_groups(t.period):
             if (group[0], t.nutrient) not in totals:
                 continue
@@ -350,7 +279,7 @@ class _Builder(RealismRows, RuleRows):
                     pairs += self.supplemental_magnesium_pairs(d, absorbed=False)
                 elif t.nutrient == "vitamin_d_ug":
                     pairs += self.vitamin_d_dose_pairs(d)
-            merged: dict = {}
+            merged: dict[pulp.LpVariable, float] = {}
             for v, c in pairs:
                 merged[v] = merged.get(v, 0.0) + c
             tag = f"_d{group[0]}" if len(group) == 1 else "_plan"
@@ -365,7 +294,7 @@ class _Builder(RealismRows, RuleRows):
                 self.row(f"min_{ascii_id(t.key)}{tag}", list(merged.items()), ">=", rhs,
                          RowInfo("target", "normal", "min", rhs, t.key, t.nutrient, day, len(group)))
 
-    def _energy_percent_rows(self, t: Target, totals: dict) -> None:
+    def _energy_percent_rows(self, t: Target, totals: dict[tuple[int, str], pulp.LpVariable]) -> None:
         """kcal from the nutrient within [min %, max %] of energy: linear in the day totals."""
         k = float(t.kcal_per_unit or 0.0)
         for group in self._period_groups(t.period):
@@ -373,7 +302,8 @@ class _Builder(RealismRows, RuleRows):
                 continue
             tag = f"_d{group[0]}" if len(group) == 1 else "_plan"
             day = group[0] if len(group) == 1 else None
-            for bound, pct, sense in (("min", t.min, ">="), ("max", t.max, "<=")):
+            limits: tuple[tuple[Literal["min", "max"], float | None, str], ...] = (("min", t.min, ">="), ("max", t.max, "<="))
+            for bound, pct, sense in limits:
                 if pct is None:
                     continue
                 pairs = [(totals[(d, t.nutrient)], k) for d in group] + [(totals[(d, "energy_kcal")], -pct / 100.0) for d in group]
@@ -420,7 +350,7 @@ class _Builder(RealismRows, RuleRows):
             add(u, s.use_penalty.get(f, 0.0))
         self.prob.setObjective(linear_expression(list(terms.items())))
 
-    def _change_terms(self, add, weight: float) -> None:
+    def _change_terms(self, add: Callable[[pulp.LpVariable, float], None], weight: float) -> None:
         """L1 departure from the usual diet, per 100 g: |plan - usual| by day × food (or day × meal × food)."""
         s = self.spec
         day_usual: dict[tuple[int, str], float] = {}
@@ -443,7 +373,8 @@ class _Builder(RealismRows, RuleRows):
                 for v, c in expr.items():
                     add(v, weight * c / 100.0)
 
-    def _deviation(self, add, weight: float, pairs: list, usual_grams: float, tag: str) -> None:
+    def _deviation(self, add: Callable[[pulp.LpVariable, float], None], weight: float, pairs: Pairs,
+                   usual_grams: float, tag: str) -> None:
         over, under = self.var(f"dev_over_{tag}", 0.0), self.var(f"dev_under_{tag}", 0.0)
         self.add_row(pulp.LpConstraint(linear_expression(pairs + [(over, -1.0), (under, 1.0)]), pulp.LpConstraintEQ, f"dev_{tag}", usual_grams))
         add(over, weight / 100.0)

@@ -1,7 +1,7 @@
 """Realism and variety rows of the plan model: day-usage binaries and variety, meal structure, food-group
 minimums, must-includes and the energy ordering of interchangeable days (model building; imports PuLP).
 
-A mixin of the builder in ``optimizer/model.py``: the methods read the builder's items, day grams and caps and
+A mixin of the builder in ``optimizer/model/builder.py``: the methods read the builder's items, day grams and caps and
 add rows through its ``row``/``add_row``/``var``.
 """
 
@@ -12,13 +12,10 @@ import math
 import pulp
 
 from optimizer.compile.spec import CONTINUOUS_USED_GRAMS, RowInfo, ascii_id
+from optimizer.model.base import ModelBase, linear_expression
 
 
-def linear_expression(pairs: list[tuple[pulp.LpVariable, float]] | dict) -> pulp.LpAffineExpression:
-    return pulp.LpAffineExpression(pairs)
-
-
-class RealismRows:
+class RealismRows(ModelBase):
     """Variety, meal structure, group minimums, must-includes and symmetry rows (mixed into the model builder)."""
 
     def _variety(self) -> None:
@@ -92,7 +89,7 @@ class RealismRows:
                 if len(zs) > 1:
                     self.row(f"onemeal_{ascii_id(f)}_d{d}", zs, "<=", 1.0, RowInfo("one_meal", "low", "max", 1.0, f, day=d))
         if s.min_foods_per_meal:  # a main meal is more than one food; locked items there count as eaten
-            by_meal: dict[tuple[int, str], list] = {}
+            by_meal: dict[tuple[int, str], list[tuple[pulp.LpVariable, float]]] = {}
             locked_in: dict[tuple[int, str], int] = {}
             for name, it in self.items.items():
                 if it.locked and (self.vars[name].lowBound or 0.0) > 0:
@@ -106,7 +103,7 @@ class RealismRows:
                     self.row(f"mealmin_{ascii_id(m)}_d{d}", zs, ">=", float(need),
                              RowInfo("meal_foods", "low", "min", float(need), m, day=d))
         if s.group_max_per_meal:
-            cells: dict[tuple[int, str, str], list] = {}
+            cells: dict[tuple[int, str, str], list[tuple[pulp.LpVariable, float]]] = {}
             for name, zv in indicator.items():
                 it = self.items[name]
                 g = s.foods[it.food_id].group
@@ -140,7 +137,7 @@ class RealismRows:
                 self.row(f"must_{ascii_id(f)}_d{d}" + (f"_{ascii_id(meal)}" if meal else ""), pairs, ">=", min_grams,
                          RowInfo("must_include", "normal", "min", min_grams, f, day=d))
 
-    def _symmetry(self, totals: dict) -> None:
+    def _symmetry(self, totals: dict[tuple[int, str], pulp.LpVariable]) -> None:
         s = self.spec
         if not s.symmetric_days or s.days < 2 or (1, "energy_kcal") not in totals:
             return

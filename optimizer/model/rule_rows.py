@@ -3,22 +3,19 @@ as only the ``optimizer.model`` and ``optimizer.solve`` packages do)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Literal
 
 import pulp
 
 from optimizer.compile.spec import RowInfo, ascii_id
-from optimizer.model.realism import linear_expression
+from optimizer.model.base import ModelBase, linear_expression
 
 
-class RuleRows:
+class RuleRows(ModelBase):
     """Rows for the magnesium–vitamin D rule (convex: one row per affine piece; non-convex: a lambda formulation with
     segment binaries) and the meal energy shares."""
 
-    spec: Any
-    vars: dict[str, Any]
-
-    def _rule(self, totals: dict) -> None:
+    def _rule(self, totals: dict[tuple[int, str], pulp.LpVariable]) -> None:
         """Total magnesium >= RDA + extra(d); extra via one variable per day; and the Ca:Mg ratio."""
         s = self.spec
         if not s.magnesium_key:
@@ -102,7 +99,8 @@ class RuleRows:
             for m, (lo, hi) in s.energy_shares.items():
                 pairs = [(self.vars[n], it.grams_per_unit * s.foods[it.food_id].nutrients.get("energy_kcal", 0.0) / 100.0)
                          for n, it in self.items.items() if it.day == d and it.meal == m]
-                for bound, share, sense in (("min", lo, ">="), ("max", hi, "<=")):
+                shares: tuple[tuple[Literal["min", "max"], float, str], ...] = (("min", lo, ">="), ("max", hi, "<="))
+                for bound, share, sense in shares:
                     if (bound == "min" and share <= 0) or (bound == "max" and share >= 1):
                         continue
                     self.row(f"share_{bound}_{ascii_id(m)}_d{d}", pairs + [(energy_day, -share)], sense, 0.0,

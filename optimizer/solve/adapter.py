@@ -32,7 +32,6 @@ from optimizer.domain.errors import RequestError
 from optimizer.solve.highs_worker import kill_process, return_worker, take_worker, warm_up
 from optimizer.solve.status import WITH_INCUMBENT, Termination, highs_termination, relative_gap
 
-
 SOLVERS: tuple[str, ...] = ("highs", "cbc")
 NO_TIME_LIMIT_HARD_LIMIT_S = 600.0  # hard limit when neither time_limit_s nor hard_limit_s is given
 _INF = float("inf")
@@ -203,7 +202,7 @@ def _variables_of(problem: pulp.LpProblem) -> list[Any]:
     registered, ids, constraints = (getattr(problem, a, None) for a in ("_variables", "_variable_ids", "_constraints"))
     if not (isinstance(registered, list) and isinstance(ids, dict) and isinstance(constraints, dict)
             and hasattr(problem, "_add_variables")):
-        return problem.variables()
+        return list(problem.variables())
     try:
         exprs = [c.expr for c in constraints.values()]
         rows_registered = all(map(ids.__contains__, map(operator.attrgetter("hash"),
@@ -211,9 +210,9 @@ def _variables_of(problem: pulp.LpProblem) -> list[Any]:
         objective = [] if problem.objective is None else list(problem.objective.keys())
         new = [v for v in objective if v.hash not in ids]  # e.g. a food with none of the modelled nutrients
     except (AttributeError, TypeError):
-        return problem.variables()
+        return list(problem.variables())
     if not rows_registered:
-        return problem.variables()
+        return list(problem.variables())
     problem._add_variables(new)  # as variables() would: objective variables first, in the objective's order
     registered.sort(key=lambda v: v.name)
     return registered

@@ -48,11 +48,11 @@ def highs_run(data: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
     """Solve in this process (called in the child). Returns plain picklable data."""
     import highspy
 
-    h = highspy.Highs()
+    h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     for key, value in settings.items():
         h.setOptionValue(key, value)
-    clock = {"first": None}
+    clock: dict[str, float | None] = {"first": None}
     start = time.perf_counter()
     if data["integer"].any():
 
@@ -82,7 +82,7 @@ def highs_run(data: dict[str, Any], settings: dict[str, Any]) -> dict[str, Any]:
         if data.get("want_duals") and not data["integer"].any() and solution.dual_valid:
             out["row_dual"] = np.asarray(solution.row_dual, dtype=float)
     if status == highspy.HighsModelStatus.kUnboundedOrInfeasible:
-        probe = highspy.Highs()
+        probe = highspy.Highs()  # type: ignore[no-untyped-call]
         probe.setOptionValue("output_flag", False)
         probe.passModel(highs_lp(data, zero_objective=True))
         probe.run()
@@ -108,7 +108,7 @@ class HighsWorker:
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, start_new_session=(os.name == "posix"))
         except OSError as exc:
             raise SolverError(f"Could not start the HiGHS worker process ({sys.executable}): {exc}") from exc
-        self.replies: queue.Queue = queue.Queue()
+        self.replies: queue.Queue[Any] = queue.Queue()
         threading.Thread(target=self._read, daemon=True, name="cofactor-highs-reader").start()
         try:
             ready = self.replies.get(timeout=120)
@@ -120,6 +120,7 @@ class HighsWorker:
 
     def _read(self) -> None:
         stream = self.process.stdout
+        assert stream is not None  # opened with stdout=PIPE
         while True:
             header = stream.read(8)
             if len(header) < 8:
@@ -131,8 +132,10 @@ class HighsWorker:
         """Send one request; return the reply, or None when ``timeout_s`` passes first."""
         frame = pickle.dumps(request, protocol=pickle.HIGHEST_PROTOCOL)
         try:
-            self.process.stdin.write(struct.pack("<Q", len(frame)) + frame)
-            self.process.stdin.flush()
+            stdin = self.process.stdin
+            assert stdin is not None  # opened with stdin=PIPE
+            stdin.write(struct.pack("<Q", len(frame)) + frame)
+            stdin.flush()
         except OSError as exc:
             return {"error": f"the HiGHS worker is gone: {exc}"}
         try:
@@ -223,7 +226,7 @@ def _shutdown_workers() -> None:
                 worker.kill()
 
 
-def kill_process(process: subprocess.Popen) -> None:
+def kill_process(process: subprocess.Popen[bytes]) -> None:
     try:
         if os.name == "posix":
             os.killpg(process.pid, signal.SIGKILL)
