@@ -26,6 +26,7 @@ _EXPORTS: dict[str, str] = {
     "Explanation": "optimizer.results.plan",
     "DISCLAIMER": "optimizer.results.plan",
     "verify_plan": "optimizer.results.verify",
+    "load_plan": "optimizer.results.load",
     "replan": "optimizer.editing",
     "compare_plans": "optimizer.editing",
     "suggest_substitutes": "optimizer.editing",

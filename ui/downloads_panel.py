@@ -10,6 +10,7 @@ import streamlit.components.v1 as components
 from pydantic import ValidationError
 
 from optimizer.io import export, report
+from optimizer.results.load import load_plan
 from optimizer.results.plan import Plan
 from optimizer.domain.request import PlanRequest
 from ui import catalogue, state
@@ -29,7 +30,7 @@ def parse_saved(text: str) -> tuple[PlanRequest, Plan | None]:
         raise ValueError("expected a JSON object with a plan or a request. Fix: upload the file Cofactor saved.")
     try:
         if "request" in data and "status" in data:
-            plan = Plan.model_validate(data)
+            plan = load_plan(data, catalogue.foods_for_planning())  # verified again: never the stored verdict
             return plan.request, plan
         return PlanRequest.model_validate(data), None
     except ValidationError as error:

@@ -69,6 +69,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     check_export_paths(args)
     table = priced_catalogue(store, args.price_list) if args.price_list else None
     write_exports(plan, args, client_name=record.client_name, week_start=record.week_start, table=table)
+    if plan.verification is not None and not plan.verification.passed:  # Store.get_plan re-checked it
+        print(f"plan {args.plan} FAILED the re-check from the catalogue: " + "; ".join(plan.verification.violations[:5]),
+              file=sys.stderr)
+        return EXIT_NO_PLAN
     return EXIT_OK
 
 

@@ -183,3 +183,18 @@ def screen_food_safety(request: PlanRequest, frame: pd.DataFrame) -> tuple[pd.Se
         removed[rule_label(rule_id)] = int((hit & keep).sum())
         keep &= ~hit
     return keep, removed
+
+
+def safety_violations(request: PlanRequest, frame: pd.DataFrame, food_ids: list[str]) -> list[str]:
+    """One line per planned food (``food_ids`` of ``frame``) that a safety rule in force excludes: for verifying
+    a plan independently of how it was made (a saved plan may have been edited)."""
+    ids = [f for f in dict.fromkeys(food_ids) if f in frame.index]
+    if not ids:
+        return []
+    sub = frame.loc[ids]
+    out = []
+    for rule_id, hit in excluded_by_safety(request, sub).items():
+        for fid in sub.index[hit.to_numpy()]:
+            name = sub.at[fid, "name"] if "name" in sub.columns else fid
+            out.append(f"food {fid} ({name}) is excluded by {rule_label(rule_id)}")
+    return out

@@ -56,3 +56,15 @@ def screen_unknown_values(request: PlanRequest, frame: pd.DataFrame) -> tuple[pd
             removed[unknown_label(nutrient)] = count
         keep &= ~unknown
     return keep, removed
+
+
+def unknown_violations(request: PlanRequest, frame: pd.DataFrame, food_ids: list[str]) -> list[str]:
+    """One line per planned food (``food_ids`` of ``frame``) with no value for a nutrient the plan bounds from
+    above: such a plan cannot be shown to respect that maximum."""
+    ids = [f for f in dict.fromkeys(food_ids) if f in frame.index]
+    cols = [n for n in bounded_nutrients(request) if n in frame.columns]
+    if not ids or not cols:
+        return []
+    sub = frame.loc[ids, cols].apply(pd.to_numeric, errors="coerce")
+    return [f"food {fid} has no {', '.join(c for c in cols if pd.isna(sub.at[fid, c]))} value under a maximum "
+            "(unknown is never counted as 0)" for fid in sub.index[sub.isna().any(axis=1).to_numpy()]]

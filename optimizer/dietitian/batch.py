@@ -24,6 +24,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from foods.errors import DataError, ProblemLog
+from optimizer.results.load import load_plan
 from optimizer.results.plan import Plan
 from optimizer.domain.limits import check_upper_limits
 from optimizer.domain.request import PlanRequest
@@ -269,7 +270,7 @@ def plan_one(name: str, request_json: str, solver: str | None = None, time_limit
 def _outcome(name: str, payload: dict[str, Any]) -> BatchOutcome:
     if not payload.get("ok"):
         return BatchOutcome(name, "error", None, payload.get("error", "unknown error"), payload.get("seconds", 0.0))
-    result = Plan.model_validate_json(payload["plan_json"])
+    result = load_plan(payload["plan_json"])  # verified again here: a worker's verdict is not trusted
     if result.has_solution:
         return BatchOutcome(name, "planned", result, "", payload["seconds"])
     reason = result.explanation.summary if result.explanation is not None else f"solver status {result.status}"

@@ -47,6 +47,7 @@ from optimizer.dietitian.store_errors import (
 from optimizer.domain.limits import check_upper_limits
 from optimizer.domain.profile import Profile
 from optimizer.domain.request import PlanRequest
+from optimizer.results.load import reverify
 from optimizer.results.plan import Plan
 
 BUSY_TIMEOUT_MS = 30_000
@@ -370,8 +371,10 @@ class Store:
         return row[0]
 
     def get_plan(self, plan_id: int) -> Plan:
-        """The saved plan (request, items, supplements, totals, targets) exactly as it was saved."""
-        return self._parse_saved(plan_id, "result", Plan)
+        """The saved plan (request, items, supplements, totals, targets), verified again from the catalogue
+        (``optimizer.results.load.reverify``: the stored verdict is never trusted; a plan that fails comes back
+        with ``has_solution=False`` and the reasons)."""
+        return reverify(self._parse_saved(plan_id, "result", Plan))
 
     def get_plan_request(self, plan_id: int) -> PlanRequest:
         """The request the saved plan was made from."""

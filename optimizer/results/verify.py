@@ -22,6 +22,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from optimizer.compile.safety import safety_violations
+from optimizer.compile.unknowns import unknown_violations
 from optimizer.results.plan import Plan, Verification
 from optimizer.domain.targets import Targets
 
@@ -241,7 +243,17 @@ def verify_plan(
     if requested is not None:
         _check_applied_vs_requested(chk, plan, requested)
     _check_plan_totals(chk, plan, totals, target_nutrients)
+    _check_safety(chk, plan, frame)
     return _result(chk)
+
+
+def _check_safety(chk: _Checker, plan: Plan, frame: pd.DataFrame) -> None:
+    """Life-stage food safety and unknown values under a maximum, re-checked on the planned foods."""
+    used = [r.food_id for r in plan.item_rows if r.grams > 0]
+    try:
+        chk.violations += safety_violations(plan.request, frame, used) + unknown_violations(plan.request, frame, used)
+    except ValueError as exc:  # e.g. an override naming an unknown rule: report, do not crash
+        chk.violations.append(f"food safety could not be checked: {exc}")
 
 
 def _result(chk: _Checker) -> Verification:
@@ -259,6 +271,9 @@ def _check_items(chk: _Checker, plan: Plan, foods: FoodTable, names: dict[str, s
     for row in plan.item_rows:
         where = _where(row, names)
         chk.require(row.food_id in frame.index, f"{where}: food id '{row.food_id}' is not in the food catalogue")
+        if row.food_id in frame.index and "name" in frame.columns:
+            chk.require(row.food == str(frame.at[row.food_id, "name"]),
+                        f"{where}: the plan names it '{row.food}', the catalogue '{frame.at[row.food_id, 'name']}'")
         chk.require(1 <= row.day <= req.days, f"{where}: day {row.day} is outside the plan's days 1..{req.days}")
         chk.require(row.meal in req.meals, f"{where}: meal '{row.meal}' is not one of {list(req.meals)}")
         chk.require(math.isfinite(row.grams) and row.grams >= -chk.slack(0), f"{where}: grams {row.grams} is negative or not a number")
