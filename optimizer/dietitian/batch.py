@@ -317,11 +317,19 @@ def plan_batch(
             break
         run.note_retried(lost)
         lost = run.round(lost, None)
-    if lost and retries:  # one at a time: a death now can only be the running client's
-        for job in lost:
-            if run.round([job], None, workers=1):
-                run.finish(job, BatchOutcome(job.name, "error", None, "its worker process died every time it ran "
-                                             f"({retries + 2} attempts, the last alone); the client was not planned"))
+    if lost and retries:  # one at a time on one worker: a death now can only be the running client's
+        pool: Executor | None = None
+        try:
+            for job in lost:
+                pool = pool or _local_pool(1)
+                if run.round([job], pool):
+                    run.finish(job, BatchOutcome(job.name, "error", None, "its worker process died every time it ran "
+                                                 f"({retries + 2} attempts, the last alone); the client was not planned"))
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    pool = None
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True)
     else:
         for job in lost:
             run.finish(job, BatchOutcome(job.name, "error", None, "the worker process died (BrokenProcessPool) before "
@@ -347,10 +355,10 @@ class _Rounds:
         if self.progress is not None:
             self.progress(len(self.outcomes), self.total, outcome)
 
-    def round(self, jobs: list[BatchJob], executor: Executor | None, workers: int | None = None) -> list[BatchJob]:
+    def round(self, jobs: list[BatchJob], executor: Executor | None) -> list[BatchJob]:
         """Run ``jobs`` on ``executor`` (None: a fresh local pool, shut down after); return those lost with a
         dead worker (``BrokenExecutor``), in job order. Every other job gets its outcome."""
-        pool = executor if executor is not None else _local_pool(workers or self.max_workers)
+        pool = executor if executor is not None else _local_pool(self.max_workers)
         lost: list[BatchJob] = []
         try:
             futures: dict[Future, BatchJob] = {
