@@ -44,7 +44,7 @@ def _check(text: str | bytes) -> None:
         assert isinstance(result, PlanRequest)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(requests)
 def test_structured_requests_never_raise_anything_else(data):
     _check(json.dumps(data, allow_nan=True))
