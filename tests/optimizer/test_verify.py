@@ -27,7 +27,7 @@ FOODS = [
     ("milk", "Milk", "Dairy", 60, 3.3, 10, 120, 1.0, 0.1, "cup", 244, False, True, True, "milk"),
     ("beans", "Beans", "Legumes", 130, 9, 50, 40, 0, 0.3, "cup", 170, True, True, True, ""),
     ("salmon", "Salmon", "Fish", 200, 22, 30, 10, 11, 2.0, "fillet", 150, False, False, True, "fish"),
-    ("spinach", "Spinach", "Vegetables", 23, 2.9, 79, 99, NAN, 0.4, "cup", 30, True, True, True, ""),
+    ("spinach", "Spinach", "Vegetables", 23, 2.9, 79, 99, 0.0, 0.4, "cup", 30, True, True, True, ""),
     ("almond", "Almonds", "Nuts", 580, 21, 270, 270, 0, 1.5, "oz", 28, True, True, True, "tree_nut"),
 ]
 COLUMNS = ["food_id", "name", "group", "energy_kcal", "protein_g", "magnesium_mg", "calcium_mg", "vitamin_d_ug",
@@ -122,7 +122,7 @@ def test_totals_by_hand(table, catalogue) -> None:
     # day 1: oats 80 g, milk 244 g, beans 340 g, spinach 30 g; vitamin D 25 µg and magnesium 100 mg supplements
     assert totals.at[1, "energy_kcal"] == pytest.approx(304 + 146.4 + 442 + 6.9)
     assert totals.at[1, "magnesium_mg"] == pytest.approx(112 + 24.4 + 170 + 23.7 + 100)
-    # spinach's vitamin D is unknown: counted as 0, milk 2.44 µg + 25 µg from the softgel
+    # spinach has no vitamin D: milk 2.44 µg + 25 µg from the softgel
     assert totals.at[1, "vitamin_d_ug"] == pytest.approx(2.44 + 25)
     # day 2: almonds 28 g, milk, salmon 150 g, beans 170 g, spinach; magnesium 100 mg
     assert totals.at[2, "protein_g"] == pytest.approx(5.88 + 8.052 + 33 + 15.3 + 0.87)
@@ -326,12 +326,18 @@ def test_tolerance_is_relative(table, catalogue) -> None:
 def test_unknown_values_are_flagged(table, catalogue) -> None:
     from optimizer.results.verify import unknown_values
 
-    plan = make_plan(table, catalogue)
-    lines = unknown_values(plan, table)
-    # spinach has no vitamin D value: once on each day; nothing else is unknown
+    frame = table.frame.copy()
+    frame.loc["spinach", "vitamin_d_ug"] = NAN  # spinach with no vitamin D value
+    unknown = foods.FoodTable(frame, table.portions, source="test foods")
+    plan = make_plan(unknown, catalogue)
+    lines = unknown_values(plan, unknown)
+    # once on each day; nothing else is unknown
     assert lines == ["day 1, evening, spinach (Spinach): unknown vitamin_d_ug counted as 0",
                      "day 2, evening, spinach (Spinach): unknown vitamin_d_ug counted as 0"]
-    assert unknown_values(plan, table, nutrients=["protein_g"]) == []
+    assert unknown_values(plan, unknown, nutrients=["protein_g"]) == []
+    # vitamin D has a maximum: an unknown amount under it fails the plan (never counted as 0)
+    assert "food spinach has no vitamin_d_ug value under a maximum" in " ".join(
+        verify_plan(plan, unknown, catalogue).violations)
 
 
 def test_must_include_and_locked_supplements(table, catalogue) -> None:
