@@ -51,6 +51,12 @@ from optimizer.model.realism import RealismRows
 from optimizer.model.rule_rows import RuleRows
 
 _aid = functools.lru_cache(maxsize=1 << 16, typed=True)(ascii_id)  # names repeat across builds: memoise the regex
+# Objective tie-breaks for supplements, per unit of the "supplements" weight (one tablet a day = 1): among regimens
+# with the same number of tablets, prefer the lowest vitamin D dose (per µg of vitamin D per unit) and a product
+# without magnesium unless its magnesium is needed (per mg). Small enough never to trade a tablet or a household
+# portion (0.02) for a lower dose: 25 µg cost 0.0025, 100 mg 0.001.
+DOSE_TIEBREAK_PER_UG = 1e-4
+MAGNESIUM_TIEBREAK_PER_MG = 1e-5
 
 
 class _Builder(RealismRows, RuleRows):
@@ -342,6 +348,10 @@ class _Builder(RealismRows, RuleRows):
             taken = s.days if dv.day == 0 else (s.days / s.plan_days if dv.weekly else 1)
             if w.get("supplements"):
                 add(self.vars[name], w["supplements"] * taken)
+                # tie-breaks among regimens with as many tablets: the lowest vitamin D dose, and a product's
+                # magnesium only when it is needed (tiny: 25 µg cost 0.0025, 100 mg 0.001, one portion 0.02)
+                add(self.vars[name], w["supplements"] * taken * (DOSE_TIEBREAK_PER_UG * sup.vitamin_d_ug
+                                                                 + MAGNESIUM_TIEBREAK_PER_MG * sup.magnesium_mg))
             if w.get("cost") and sup.price_per_unit is not None:
                 add(self.vars[name], w["cost"] * sup.price_per_unit * taken)
         if w.get("change"):
