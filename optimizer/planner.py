@@ -14,7 +14,7 @@ from collections.abc import Callable
 from typing import Any
 
 import foods as food_catalogue
-from optimizer.compile.compiler import compile_request, resolve_targets
+from optimizer.compile.compiler import compile_request, food_table_for, resolve_targets
 from optimizer.domain.request import PlanRequest
 from optimizer.domain.units import check_time_limit
 from optimizer.results.assemble import assemble_plan, deadline_explanation
@@ -45,7 +45,7 @@ def plan(request: PlanRequest, foods: Any | None = None, supplements: Any | None
     options = SolveOptions(solver=solver or request.solver, time_limit_s=limit or request.time_limit_s,
                            relative_gap=request.relative_gap)
     deadline = Deadline(options.time_limit_s) if clock is None else Deadline(options.time_limit_s, clock)
-    table = foods if foods is not None else food_catalogue.load_foods()
+    table = foods if foods is not None else food_table_for(request)
     needs_catalogue = request.supplements != () or bool(request.locked_supplements)
     catalogue = supplements if supplements is not None else (food_catalogue.load_supplements() if needs_catalogue else None)
     compiled = compile_request(request, table, catalogue)

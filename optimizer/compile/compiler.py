@@ -202,6 +202,13 @@ class Compiled:
     notes: list[str] = field(default_factory=list)
 
 
+def food_table_for(request: PlanRequest) -> Any:
+    """The shipped food catalogue the request names (``request.catalogue``: "sr24" or "fndds"; cached)."""
+    import foods
+
+    return foods.load_foods(request.catalogue)
+
+
 def compile_request(request: PlanRequest, table: Any, catalogue: Any | None) -> Compiled:
     """Check ``request`` against the food ``table`` and supplement ``catalogue`` and resolve it into a model
     specification over every candidate food. Raises :class:`RequestError` for bad input (unknown nutrient or

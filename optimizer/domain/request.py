@@ -158,6 +158,9 @@ class PlanRequest(_UserModel):
     meals: tuple[str, ...] = DEFAULT_MEALS
     meal_energy_shares: dict[str, tuple[Fraction, Fraction]] | None = None
 
+    catalogue: Literal["sr24", "fndds"] = Field(
+        default="sr24", description="the shipped food catalogue planned from when no table is given: 'sr24' "
+                                    "(USDA SR24 ingredients) or 'fndds' (USDA FNDDS 2017-18 foods as eaten)")
     candidates: Literal["everyday", "all"] = "everyday"
     food_ids: tuple[str, ...] | None = Field(default=None, description="restrict candidates to these ids")
     portions: Literal["household", "continuous"] = "household"

@@ -43,12 +43,13 @@ Slot = tuple[int, str, str]  # (day, meal, food_id)
 
 
 # -- catalogue defaults ---------------------------------------------------------------------------
-def default_foods(foods: FoodTable | None) -> FoodTable:
+def default_foods(foods: FoodTable | None, catalogue: str = "sr24") -> FoodTable:
+    """``foods``, or the shipped catalogue a plan was made from (``PlanRequest.catalogue``)."""
     if foods is not None:
         return foods
     import foods as foods_pkg
 
-    return foods_pkg.load_foods()
+    return foods_pkg.load_foods(catalogue)
 
 
 def default_supplements(supplements: SupplementCatalogue | None) -> SupplementCatalogue:
@@ -158,7 +159,7 @@ def replan(
         return run_request(updated, foods, supplements, solver, time_limit_s)
 
     days = sorted(set(only_days or ()) | {s[0] for s in exclude_items})
-    table, catalogue = default_foods(foods), default_supplements(supplements)
+    table, catalogue = default_foods(foods, req.catalogue), default_supplements(supplements)
     item_locks = {(x.day, x.meal, x.food_id) for x in base.locked}
     dose_locks = {(x.day, x.supplement_id) for x in base.locked_supplements}
     current = plan.model_copy(update={  # days not re-planned stay as they are, shown with the request's locks

@@ -73,7 +73,7 @@ def reverify(plan: Plan, foods: Any | None = None, supplements: Any | None = Non
     notes = [n for n in plan.notes if not n.startswith((PASSED_NOTE, FAILED_NOTE))]
     if not plan.has_solution:
         return plan.model_copy(update={"verification": None, "notes": notes})
-    table = foods if foods is not None else food_catalogue.load_foods()
+    table = foods if foods is not None else food_catalogue.load_foods(plan.request.catalogue)
     catalogue = supplements
     if catalogue is None and plan.supplement_rows:
         catalogue = food_catalogue.load_supplements()
