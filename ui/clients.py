@@ -15,7 +15,7 @@ import streamlit as st
 from pydantic import ValidationError
 
 from foods.errors import CofactorError
-from optimizer.cli.dietitian import ALLERGENS, DIETS, plan_for_client
+from optimizer.dietitian.services import ALLERGENS, DIETS, plan_for_client
 from optimizer.editing import compare_plans
 from optimizer.io.export import plan_to_excel_bytes, plan_to_pdf_bytes
 from optimizer.io.report import nutrient_table_display, rule_statement, week_grid

@@ -3,14 +3,15 @@
 ``add_commands(subparsers)`` adds ``client`` (add/list/show/edit/remove/plan), ``plans``, ``price-list`` (add/list),
 ``export`` and ``batch`` to the main parser (``optimizer/cli.py``); :func:`main` runs them alone. The store is ``--db PATH`` (a path or
 ``sqlite:///…`` URL), else ``$COFACTOR_DB``, else the user data directory. Exit codes: 0 ok, 2 bad input, 1 no plan.
-:func:`plan_for_client` is the library form of ``cofactor client plan`` (and of ``cofactor plan --client``).
+:func:`optimizer.dietitian.services.plan_for_client` (re-exported here) is the library form of ``cofactor client plan``
+(and of ``cofactor plan --client``).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -27,76 +28,10 @@ from optimizer.cli.common import (
     write_exports,
 )
 from optimizer.cli.dietitian_files import cmd_batch, cmd_export, cmd_price_list_add, cmd_price_list_list
-from optimizer.dietitian.store import ClientRecord, PlanStatus, Store, read_usual_diet_csv
-from optimizer.domain.request import PlanRequest
-from optimizer.results.plan import Plan
+from optimizer.dietitian.services import ACTIVITIES, ALLERGENS, DIETS, plan_for_client
+from optimizer.dietitian.store import ClientRecord, PlanRecord, PlanStatus, read_usual_diet_csv
 
 EXIT_BAD_INPUT = 2
-ACTIVITIES = ("sedentary", "low_active", "active", "very_active")
-DIETS = ("omnivore", "pescatarian", "vegetarian", "vegan")
-ALLERGENS = ("milk", "egg", "fish", "shellfish", "peanut", "tree_nut", "wheat", "soy", "sesame", "gluten")
-
-
-# -- library entry point -----------------------------------------------------------------------
-def plan_for_client(
-    store: Store,
-    name: str | int,
-    week_start: date | str,
-    save: bool = True,
-    *,
-    status: PlanStatus = "draft",
-    author_note: str = "",
-    foods: Any | None = None,
-    supplements: Any | None = None,
-    solver: str | None = None,
-    time_limit_s: float | None = None,
-    planner: Callable[..., Plan] | None = None,
-    price_list: str | None = None,
-    template_plan_id: int | None = None,
-    **request_updates: Any,
-) -> tuple[Plan, int | None]:
-    """Plan a saved client's week (their profile, diet, exclusions, preferred supplements and plan defaults, with
-    ``request_updates`` on top) and, when ``save`` and the plan is usable, save it as the next version.
-
-    ``price_list`` names a price list saved in the store: its prices are applied to ``foods`` (default: the shipped
-    catalogue). ``template_plan_id`` (a saved plan, e.g. last week's) makes that week the usual diet to stay close
-    to (``optimizer.editing.duplicate_week``; objective ``minimal_change``) with the client's current settings.
-
-    Returns ``(plan, plan_id)``; ``plan_id`` is None when not saved (``save=False`` or no usable plan).
-    Nothing is written before the solve has succeeded, so a failed or crashed solve never touches saved plans.
-    """
-    client = store.get_client(name)
-    request = client.to_request(**request_updates)
-    if template_plan_id is not None:
-        request = request_from_template(request, store.get_plan(template_plan_id), days_given="days" in request_updates)
-    if price_list is not None:
-        prices = store.get_price_list(price_list).to_price_list()
-        if foods is None:
-            import foods as food_catalogue
-
-            foods = food_catalogue.load_foods()
-        foods = foods.with_prices(prices)
-    if planner is None:
-        from optimizer.planner import plan as planner
-    result = planner(request, foods, supplements, solver=solver, time_limit_s=time_limit_s)
-    plan_id = None
-    if save and result.has_solution:
-        plan_id = store.save_plan(client, result, week_start, status=status, author_note=author_note)
-    return result, plan_id
-
-
-def request_from_template(request: PlanRequest, template: Plan, *, days_given: bool = False) -> PlanRequest:
-    """``request`` with the last week of ``template`` as its usual diet (objective ``minimal_change``); the template's
-    number of days unless ``days_given``."""
-    from optimizer.editing import duplicate_week
-
-    copied = duplicate_week(template)
-    data = request.model_dump()
-    data.update(usual_diet=[u.model_dump() for u in copied.usual_diet], objective="minimal_change")
-    if not days_given:
-        data["days"] = copied.days
-    data["usual_diet"] = [u for u in data["usual_diet"] if u["day"] is None or u["day"] <= data["days"]]
-    return PlanRequest.model_validate(data)
 
 
 # -- helpers -------------------------------------------------------------------------------------
@@ -257,7 +192,7 @@ def cmd_client_plan(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _print_plans(records: list) -> None:
+def _print_plans(records: Sequence[PlanRecord]) -> None:
     if not records:
         print("No saved plans.")
         return
@@ -283,7 +218,8 @@ def cmd_plans(args: argparse.Namespace) -> int:
               f"{rb.client_name} week {rb.week_start} v{rb.version})")
         print(diff.summary())
         return EXIT_OK
-    for plan_id, status in ((args.mark_final, "final"), (args.mark_draft, "draft")):
+    marks: tuple[tuple[int | None, PlanStatus], ...] = ((args.mark_final, "final"), (args.mark_draft, "draft"))
+    for plan_id, status in marks:
         if plan_id is not None:
             record = store.set_status(plan_id, status)
             print(f"Plan {record.id} ({record.client_name}, week {record.week_start} v{record.version}) is now {status}.")
@@ -326,7 +262,7 @@ def _export_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--html", metavar="FILE", help="the plan report as an HTML page")
 
 
-def add_commands(subparsers: argparse._SubParsersAction) -> None:
+def add_commands(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add ``client``, ``plans``, ``price-list``, ``export`` and ``batch`` to a ``cofactor`` subparsers object."""
     db = argparse.ArgumentParser(add_help=False)
     db.add_argument("--db", metavar="PATH_OR_URL", help="store file or sqlite:/// URL (default: $COFACTOR_DB or the user data dir)")
