@@ -89,7 +89,8 @@ class _Builder(RealismRows, RuleRows):
         no_bounds = (None, None)
         per_food = []  # what is the same every day: grams per unit, the day's cap, variable-name tails per meal
         cap_days: dict[str, float] = {}
-        for f, food in s.foods.items():
+        meal_index = {m: i for i, m in enumerate(s.meals)}
+        for food_index, (f, food) in enumerate(s.foods.items()):
             gpu = food.portion_grams if household else 1.0
             hi_b = bounds.get(f, no_bounds)[1]
             # a food's own bound overrides the default caps (max_item_grams, max_food_grams_per_day)
@@ -97,8 +98,8 @@ class _Builder(RealismRows, RuleRows):
             if household and hi_b is None:  # at most max_portions_per_item portions of one food a day, over all meals
                 cap_day = min(cap_day, s.portion_cap(f) * gpu)
             cap_days[f] = cap_day
-            fid = _aid(f)
-            per_food.append((f, gpu, cap_day, [(m, f"_{_aid(m)}_{fid}") for m in s.meals_for[f]]))
+            # index-based names (meal and food positions in the spec): short, and collision-free for any id
+            per_food.append((f, gpu, cap_day, [(m, f"_m{meal_index.get(m, m)}_f{food_index}") for m in s.meals_for[f]]))
         for d in s.day_list():
             prefix = f"x_d{d}"
             for f, gpu, cap_day, meals in per_food:

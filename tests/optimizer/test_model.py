@@ -189,7 +189,7 @@ def test_variety_limits_days_per_food_and_sets_foods_per_day(solver: str) -> Non
     assert plan.verification is not None and plan.verification.passed
 
 
-def test_variable_names_are_stable_ascii() -> None:
+def test_variable_names_are_private_ascii_and_map_back_by_key() -> None:
     from optimizer.compile import compiler
     from optimizer.compile.candidates import select_candidates
 
@@ -198,5 +198,9 @@ def test_variable_names_are_stable_ascii() -> None:
     targets, _ = compiler.resolve_targets(req)
     spec = compiler.build_spec(req, tab, None, targets, select_candidates(req, tab.frame), [])
     built = build_model(spec)
-    assert "x_d1_breakfast_a" in built.items and "x_d1_lunch_b" in built.items
     assert all(n.isascii() for n in built.variables)
+    # names are the builder's own (index-based); everything else reads values by what they stand for
+    keys = {("item", it.day, it.meal, it.food_id) for it in built.items.values()}
+    assert {("item", 1, "breakfast", "a"), ("item", 1, "lunch", "b")} <= keys
+    values = {name: float(i) for i, name in enumerate(built.items)}
+    assert built.named_values(built.keyed_values(values)) == values
