@@ -370,11 +370,13 @@ class Store:
             raise NotFoundError(f"No saved plan with id {plan_id} in {self.path}. Fix: `cofactor plans --client NAME` lists ids.")
         return row[0]
 
-    def get_plan(self, plan_id: int) -> Plan:
+    def get_plan(self, plan_id: int, *, verify: bool = True) -> Plan:
         """The saved plan (request, items, supplements, totals, targets), verified again from the catalogue
         (``optimizer.results.load.reverify``: the stored verdict is never trusted; a plan that fails comes back
-        with ``has_solution=False`` and the reasons)."""
-        return reverify(self._parse_saved(plan_id, "result", Plan))
+        with ``has_solution=False`` and the reasons). ``verify=False`` returns the stored record exactly as saved
+        (for storage checks and migrations only: never show or export such a plan)."""
+        saved = self._parse_saved(plan_id, "result", Plan)
+        return reverify(saved) if verify else saved
 
     def get_plan_request(self, plan_id: int) -> PlanRequest:
         """The request the saved plan was made from."""

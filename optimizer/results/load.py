@@ -6,7 +6,7 @@ against portions × portion grams, supplement doses against the supplement catal
 from the catalogue (the stored totals are only compared, never used), targets recomputed from the stored request
 (DRIs, overrides, clinician override), life-stage food safety and unknown values under a maximum. A plan that
 fails is returned with ``has_solution=False``, the new failed ``verification`` and its reasons in the notes and
-the explanation.
+the explanation; a plan that passes comes back unchanged but for its recomputed ``verification``.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from foods.errors import DataError
 from optimizer.results.plan import Explanation, Fix, Plan
 from optimizer.results.verify import verify_plan
 
-PASSED_NOTE = "Re-checked from the catalogue on load: passed."
+PASSED_NOTE = "Re-checked from the catalogue on load: passed."  # older loads wrote it; dropped on load
 FAILED_NOTE = "Re-checked from the catalogue on load: FAILED, not a usable plan: "
 
 
@@ -78,8 +78,10 @@ def reverify(plan: Plan, foods: Any | None = None, supplements: Any | None = Non
     if catalogue is None and plan.supplement_rows:
         catalogue = food_catalogue.load_supplements()
     verification = verify_plan(plan, table, catalogue)
-    if verification.passed:
-        return plan.model_copy(update={"verification": verification, "notes": notes + [PASSED_NOTE]})
+    if verification.passed:  # the recomputed verdict agrees: the plan comes back equal to what was saved
+        stored = plan.verification
+        kept = stored if stored is not None and stored.passed and not stored.violations else verification
+        return plan.model_copy(update={"verification": kept, "notes": notes})
     return plan.model_copy(update={
         "verification": verification, "has_solution": False,
         "notes": notes + [FAILED_NOTE + "; ".join(verification.violations[:5])],

@@ -9,8 +9,8 @@ import pypdf
 import pytest
 
 from optimizer.cli.dietitian import main, plan_for_client
-from optimizer.domain.profile import Profile
 from optimizer.dietitian.store import Store
+from optimizer.domain.profile import Profile
 from tests.optimizer.test_batch import QUICK
 from tests.optimizer.test_storage import make_plan
 
@@ -156,18 +156,26 @@ def test_commands_are_part_of_the_main_cli(capsys, db):
 def test_saved_plan_round_trips_through_export_json(db, tmp_path):
     store = Store(db)
     store.add_client(name="Hana", profile=Profile(sex="female", age=29))
-    plan_id = store.save_plan("Hana", make_plan(), WEEK)
+    plan = _real_plan(Profile(sex="female", age=29))  # export re-checks the plan: it must be a real one
+    plan_id = store.save_plan("Hana", plan, WEEK)
     assert main(["export", "--plan", str(plan_id), "--json", str(tmp_path / "p.json"), "--db", db]) == 0
     from optimizer.io.export import plan_from_json
 
-    assert plan_from_json((tmp_path / "p.json").read_text()) == make_plan()
+    assert plan_from_json((tmp_path / "p.json").read_text()) == plan
+
+
+def _real_plan(profile: Profile, days: int = 1):
+    from optimizer.domain.request import PlanRequest
+    from optimizer.planner import plan as run_plan
+
+    return run_plan(PlanRequest(profile=profile, **{**QUICK, "days": days}))
 
 
 def test_price_list_prices_a_client_plan(capsys, db, tmp_path):
     add_quick_client(db)
     prices = tmp_path / "clinic.csv"
     # 0.01 per 100 g: too cheap to change what the plan chooses
-    prices.write_text("food_id,price,grams,currency\n03302,0.04,400,EUR\n", encoding="utf-8")
+    prices.write_text("food_id,price,grams,currency\n08084,0.04,400,EUR\n", encoding="utf-8")
     code, out, _ = run(capsys, "price-list", "add", "Clinic", str(prices), "--db", db)
     assert code == 0 and "Saved price list 'Clinic'" in out
     code, out, _ = run(capsys, "price-list", "list", "--db", db)
@@ -179,7 +187,7 @@ def test_price_list_prices_a_client_plan(capsys, db, tmp_path):
     assert code == 0
     plan = Store(db).get_plan(1)
     priced = [r for r in plan.item_rows if r.cost is not None]
-    assert priced and {r.food_id for r in priced} == {"03302"}
+    assert priced and {r.food_id for r in priced} == {"08084"}
     assert all(r.cost == pytest.approx(r.grams / 100 * 0.01) for r in priced)
     code, _, err = run(capsys, "client", "plan", "Alice Example", "--week", WEEK, "--price-list", "Nope", "--db", db)
     assert code == 2 and "No price list 'Nope'" in err
@@ -286,8 +294,10 @@ def test_issue_workflow_with_the_main_cli_and_cofactor_db(capsys, db, tmp_path, 
 def test_export_prices_the_shopping_list_with_a_saved_price_list(capsys, db, tmp_path):
     store = Store(db)
     store.add_client(name="Hana", profile=Profile(sex="female", age=29))
-    plan_id = store.save_plan("Hana", make_plan(days=2), WEEK)  # oats priced by the plan (0.50/day), almonds not
-    store.save_price_list("Corner shop", "food_id,price,grams\n12061,4.00,200\n")  # almonds 2.00 per 100 g
+    plan = _real_plan(Profile(sex="female", age=29), days=2)  # export re-checks the plan: it must be a real one
+    plan_id = store.save_plan("Hana", plan, WEEK)
+    store.save_price_list("Corner shop", "food_id,price,grams\n08084,4.00,200\n")  # wheat germ 2.00 per 100 g
+    grams = float(plan.items.loc[plan.items["food_id"] == "08084", "grams"].sum())
     plain, priced = tmp_path / "plain.xlsx", tmp_path / "priced.xlsx"
     assert main(["export", "--plan", str(plan_id), "--xlsx", str(plain), "--db", db]) == 0
     code, _, err = run(capsys, "export", "--plan", str(plan_id), "--xlsx", str(priced), "--pdf",
@@ -295,12 +305,11 @@ def test_export_prices_the_shopping_list_with_a_saved_price_list(capsys, db, tmp
     assert code == 0, err
     before = pd.read_excel(plain, sheet_name="Shopping list", dtype={"food_id": str}).set_index("food_id")
     after = pd.read_excel(priced, sheet_name="Shopping list", dtype={"food_id": str}).set_index("food_id")
-    assert pd.isna(before.at["12061", "estimated_cost"])
-    assert after.at["12061", "estimated_cost"] == pytest.approx(2 * 56.7 / 100 * 2.00)
-    assert after.at["12061", "price_source"] == "catalogue"
-    assert after.at["08120", "estimated_cost"] == pytest.approx(1.0) and after.at["08120", "price_source"] == "plan"
+    assert grams > 0 and pd.isna(before.at["08084", "estimated_cost"])
+    assert after.at["08084", "estimated_cost"] == pytest.approx(grams / 100 * 2.00, rel=0.02)
+    assert after.at["08084", "price_source"] == "catalogue"
     text = " ".join(p.extract_text() for p in pypdf.PdfReader(tmp_path / "p.pdf").pages)
-    assert "estimated cost 3.27 for 2 priced food(s)" in " ".join(text.split())
+    assert "for 1 priced food(s)" in " ".join(text.split())
     code, _, err = run(capsys, "export", "--plan", str(plan_id), "--xlsx", str(priced), "--price-list", "Nope",
                        "--db", db)
     assert code == 2 and "No price list 'Nope'" in err
