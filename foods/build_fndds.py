@@ -195,7 +195,7 @@ def read_portions(folder: Path) -> pd.DataFrame:
                          "grams": numbers["Portion weight (g)"]})
 
 
-def build_frames(folder: Path, curated_path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict]:
+def build_frames(folder: Path, curated_path: Path) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, dict[str, int]]:
     """(foods, portions, ingredients, counts) ready to write; see the module docstring."""
     foods = read_foods(folder)
     fped = read_fped(folder, foods.index)
@@ -249,7 +249,7 @@ def _apply_portion_overrides(frame: pd.DataFrame, portions: pd.DataFrame, given:
         frame.loc[food_id, ["default_portion", "default_portion_grams"]] = [portion, grams[(food_id, portion)]]
 
 
-def _provenance(folder: Path, out: Path, counts: dict, curated_path: Path) -> str:
+def _provenance(folder: Path, out: Path, counts: dict[str, int], curated_path: Path) -> str:
     inputs = [GLANCE.format(release=RELEASE, table=t) for t in
               ("Foods and Beverages", "FNDDS Nutrient Values", "Portions and Weights")]
     inputs += [GLANCE.format(release=RECIPE_RELEASE, table="FNDDS Ingredients"), FPED_FILE, NUMBERS_FILE]
@@ -260,7 +260,7 @@ def _provenance(folder: Path, out: Path, counts: dict, curated_path: Path) -> st
                            curated_sha=sha256(curated_path))
 
 
-def build(folder: Path, out: Path, curated_path: Path = DEFAULT_CURATED) -> dict:
+def build(folder: Path, out: Path, curated_path: Path = DEFAULT_CURATED) -> dict[str, int]:
     """Build the shipped files from the FNDDS folder into ``out``; returns the counts.
 
     ``curated_path`` is the curated everyday list (default: the one in the package, whatever ``out`` is).

@@ -29,6 +29,7 @@ import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -234,17 +235,25 @@ class _Source:
         return rows
 
 
-def _nutrient_rows(source: _Source, food_ids: list[str]) -> Iterator[tuple[dict, list[dict]]]:
+def _required(element: ET.Element, attribute: str, member: str, source: _Source) -> str:
+    """The ``attribute`` of an XML ``element`` of ``member``; a named :class:`FoodDataError` when it is missing."""
+    value = element.get(attribute)
+    if value is None:
+        raise FoodDataError(f"a <{element.tag}> in {member} has no '{attribute}' attribute.", source=str(source.path))
+    return value
+
+
+def _nutrient_rows(source: _Source, food_ids: list[str]) -> Iterator[tuple[dict[str, Any], list[dict[str, Any]]]]:
     for food_id in food_ids:
         member = f"{food_id}.xml"
         try:
             root = ET.fromstring(source.read(member))
-        except (KeyError, FileNotFoundError):
-            raise FoodDataError(f"foods.index lists {food_id} but {member} is missing.", source=str(source.path))
+        except (KeyError, FileNotFoundError) as exc:
+            raise FoodDataError(f"foods.index lists {food_id} but {member} is missing.", source=str(source.path)) from exc
         if root.get("uid") != food_id:
             raise FoodDataError(f"{member} has uid '{root.get('uid')}'.", source=str(source.path))
         name = root.get("name", "").strip()
-        row: dict = {"food_id": food_id, "name": name, "group": group_for(food_id, name)}
+        row: dict[str, Any] = {"food_id": food_id, "name": name, "group": group_for(food_id, name)}
         portions = []
         for element in root:
             if element.tag == "nutrient":
@@ -253,11 +262,12 @@ def _nutrient_rows(source: _Source, food_ids: list[str]) -> Iterator[tuple[dict,
                     raise FoodDataError(f"unknown nutrient '{label}' in {member}.", source=str(source.path),
                                         fix="add it with its unit to SR24_NUTRIENTS in foods/build_usda.py.")
                 key, factor = SR24_NUTRIENTS[label]
-                row[key] = float(element.get("amount")) * factor
+                row[key] = float(_required(element, "amount", member, source)) * factor
             elif element.tag == "measure":
-                amount = float(element.get("amount"))
-                portions.append({"food_id": food_id, "portion": portion_label(amount, element.get("name").strip()),
-                                 "amount": amount, "grams": float(element.get("grams"))})
+                amount = float(_required(element, "amount", member, source))
+                label = _required(element, "name", member, source).strip()
+                portions.append({"food_id": food_id, "portion": portion_label(amount, label),
+                                 "amount": amount, "grams": float(_required(element, "grams", member, source))})
         yield row, portions
 
 

@@ -21,7 +21,7 @@ from typing import IO
 from foods.errors import DataError, ProblemLog
 from foods.limits import MAX_ID_CHARS, text_problem
 
-CsvSource = str | os.PathLike | IO[str] | IO[bytes]
+CsvSource = str | os.PathLike[str] | IO[str] | IO[bytes]
 """A path to a CSV file, or an open text/binary file object (e.g. an upload in the UI)."""
 
 

@@ -173,4 +173,5 @@ def diet_tags(names: pd.Series, groups: pd.Series) -> pd.DataFrame:
 def tag_food(name: str, group: str = "") -> dict[str, object]:
     """Tags of one food (see :func:`diet_tags`): {'vegan': bool, ..., 'allergens': 'milk;egg'}."""
     frame = diet_tags(pd.Series([name]), pd.Series([group]))
-    return frame.iloc[0].to_dict()
+    tags: dict[str, object] = frame.iloc[0].to_dict()
+    return tags

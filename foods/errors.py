@@ -172,4 +172,4 @@ class UnknownFoodError(CofactorError, KeyError):
         super().__init__(msg)
 
     def __str__(self) -> str:  # KeyError would quote the message
-        return self.args[0]
+        return str(self.args[0])

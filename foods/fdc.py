@@ -223,9 +223,9 @@ def _locate(folder: str | Path) -> _Download:
             )
         members = {}
         for member in sorted(names, key=lambda n: n.count("/")):
-            base = member.rsplit("/", 1)[-1]
-            if base.endswith(".csv") and base not in members:
-                members[base] = member
+            file_name = member.rsplit("/", 1)[-1]
+            if file_name.endswith(".csv") and file_name not in members:
+                members[file_name] = member
         return _Download(origin, members, True)
     if not origin.is_dir():
         raise FoodDataError("folder not found.", source=str(origin),

@@ -2,8 +2,9 @@
 
 Kept: every portion of the food itself with a weight above 0, in USDA's order (``Seq num``), one row per
 description. Dropped: "Quantity not specified" rows (weight 0, or -9 for infant formulas = placeholder; otherwise
-the weight USDA assumes when a respondent gave no amount), "Guideline amount per ..." rows (amounts of milk or sugar *added to* another food)
-and brand-specific subcode rows. ``amount`` is 1: ``grams`` is the weight of the portion as described ("1 cup").
+the weight USDA assumes when a respondent gave no amount), "Guideline amount per ..." rows (amounts of milk or
+sugar *added to* another food) and brand-specific subcode rows. ``amount`` is 1: ``grams`` is the weight of the
+portion as described ("1 cup").
 
 Usual portion: the kept portion whose weight is closest (by ratio) to the "Quantity not specified" weight
 (milk -> "1 cup", apple -> "1 medium", pumpkin seeds -> "1 oz"); earliest on ties; the first portion when USDA

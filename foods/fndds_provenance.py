@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 TEMPLATE = """# FNDDS catalogue (foods as eaten): provenance
 
 - Source: USDA Agricultural Research Service, Food Surveys Research Group, **Food and Nutrient Database for
@@ -38,6 +40,6 @@ TEMPLATE = """# FNDDS catalogue (foods as eaten): provenance
 """
 
 
-def provenance_text(counts: dict, *, rows_in: str, rows_out: str, curated: str, curated_sha: str) -> str:
+def provenance_text(counts: Mapping[str, int], *, rows_in: str, rows_out: str, curated: str, curated_sha: str) -> str:
     """The provenance Markdown for the build ``counts`` and the checksum table rows."""
     return TEMPLATE.format(**counts, rows_in=rows_in, rows_out=rows_out, curated=curated, curated_sha=curated_sha)

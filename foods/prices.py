@@ -56,7 +56,7 @@ class PriceList:
     @property
     def food_ids(self) -> list[str]:
         """Ids of the priced foods, in file order."""
-        return self._frame["food_id"].tolist()
+        return [str(food_id) for food_id in self._frame["food_id"]]
 
     @property
     def currency(self) -> str:
@@ -246,5 +246,5 @@ def example_prices() -> PriceList:
     """The shipped example list: BLS U.S. city average retail prices, April 2026 (10 foods, USD)."""
     data = resources.files("foods").joinpath("data", SHIPPED_FILE).read_bytes()
     buffer = io.BytesIO(data)
-    buffer.name = f"foods/data/{SHIPPED_FILE}"  # type: ignore[attr-defined]
+    buffer.name = f"foods/data/{SHIPPED_FILE}"
     return read_price_list(buffer)

@@ -276,7 +276,7 @@ def shipped_supplements() -> SupplementCatalogue:
     """The catalogue shipped in ``foods/data/supplements.csv`` (read once, then cached)."""
     data = resources.files("foods").joinpath("data", SHIPPED_FILE).read_bytes()
     buffer = io.BytesIO(data)
-    buffer.name = f"foods/data/{SHIPPED_FILE}"  # type: ignore[attr-defined]
+    buffer.name = f"foods/data/{SHIPPED_FILE}"
     return read_supplements_csv(buffer)
 
 

@@ -289,8 +289,8 @@ def _validated_frame(df: pd.DataFrame, source: str, *, physical: bool = True) ->
         log.add("the 'name' column is missing.", column="name", fix="Add a name column.")
         log.raise_if_any()
     names = frame["name"].fillna("").astype(str).str.strip()
-    for position in np.flatnonzero((names == "").to_numpy()):
-        log.add("the food name is blank.", row=_row_number(int(position)), column="name",
+    for blank in np.flatnonzero((names == "").to_numpy()):
+        log.add("the food name is blank.", row=_row_number(int(blank)), column="name",
                 fix="Give every food a name.")
     frame["name"] = names
     for column in frame.columns:

@@ -81,7 +81,8 @@ def check_output_file(path: str | os.PathLike[str], option: str, suffixes: Itera
     if allowed and out.suffix.lower() not in allowed:
         raise OutputPathError(f"{option} {out}: use a file name ending in {' or '.join(allowed)}.")
     if out.is_dir():
-        raise OutputPathError(f"{option} {out} is a folder. Fix: give a file name inside it, e.g. {out / ('plan' + (allowed[0] if allowed else ''))}.")
+        example = out / ("plan" + (allowed[0] if allowed else ""))
+        raise OutputPathError(f"{option} {out} is a folder. Fix: give a file name inside it, e.g. {example}.")
     folder = out.absolute().parent
     if not folder.is_dir():
         raise OutputPathError(f"{option} {out}: the folder {folder} does not exist. Fix: create it first or write elsewhere.")

@@ -79,7 +79,13 @@ def cmd_export(args: argparse.Namespace) -> int:
 @command
 def cmd_batch(args: argparse.Namespace) -> int:
     """Plan every client of a CSV (or every saved client) and write per-client files plus summary.csv."""
-    from optimizer.dietitian.batch import jobs_from_clients, load_batch_clients, plan_batch, text_progress, write_batch_outputs
+    from optimizer.dietitian.batch import (
+        jobs_from_clients,
+        load_batch_clients,
+        plan_batch,
+        text_progress,
+        write_batch_outputs,
+    )
 
     check_output_dir(args.out, "--out")  # before any client is solved
     updates: dict[str, Any] = {"days": args.days} if args.days else {}
@@ -108,8 +114,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
             from distributed import Client
         except ImportError:
             raise BadInput("--scheduler needs Dask: pip install 'cofactor[dask]'") from None
-        client = Client(args.scheduler)
-        executor = client.get_executor()
+        client = Client(args.scheduler)  # type: ignore[no-untyped-call]  # distributed's Client has no type hints
+        executor = client.get_executor()  # type: ignore[no-untyped-call]  # (same)
     print(f"Planning {len(jobs)} client(s) for the week of {args.week} "
           f"({'Dask at ' + args.scheduler if args.scheduler else f'{args.workers} local worker(s)'}) ...", file=sys.stderr)
     try:
@@ -117,7 +123,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
                             solver=args.solver, time_limit_s=args.time_limit)
     finally:
         if client is not None:
-            client.close()
+            client.close()  # type: ignore[no-untyped-call]  # distributed's Client has no type hints
     summary = write_batch_outputs(result, args.out, week_start=args.week,
                                   foods=catalogue() if not args.no_pdf else None, pdf=not args.no_pdf)
     if args.save and store is not None:

@@ -16,6 +16,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from pydantic import ValidationError
@@ -24,6 +25,10 @@ from foods.errors import CofactorError
 from optimizer.cli.checks import check_output_file, non_negative_number, positive_int, positive_number, time_limit
 from optimizer.domain.profile import Profile
 from optimizer.domain.targets import Targets, targets_for
+
+if TYPE_CHECKING:  # imported when used: `cofactor targets` and `--help` stay quick
+    from optimizer.domain.request import PlanRequest
+    from optimizer.results.plan import Plan
 
 EXIT_OK, EXIT_NO_PLAN, EXIT_BAD_INPUT = 0, 1, 2
 ACTIVITIES = ("sedentary", "low_active", "active", "very_active")
@@ -136,7 +141,7 @@ def _validation_text(exc: ValidationError, whole: str = "request") -> str:
     return "; ".join(parts)
 
 
-def _read_request(path: Path):
+def _read_request(path: Path) -> PlanRequest:
     """The request in ``path`` (strict: UTF-8, no duplicate keys, finite numbers); ``RequestFileError`` names the
     file and the field (exit code 2)."""
     from optimizer.domain.request_file import load_request
@@ -144,7 +149,7 @@ def _read_request(path: Path):
     return load_request(path)
 
 
-def print_plan(plan) -> None:
+def print_plan(plan: Plan) -> None:
     """Readable plan: summary, items per day and meal, supplements, daily totals of key nutrients vs targets."""
     print(plan.summary())
     if plan.rule_text:
@@ -191,7 +196,7 @@ def print_plan(plan) -> None:
             print(f"  {limit.text}")
 
 
-def _write_plan(plan, out: Path) -> None:
+def _write_plan(plan: Plan, out: Path) -> None:
     from optimizer.io.export import plan_to_csv
 
     suffix = out.suffix.lower()

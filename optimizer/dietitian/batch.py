@@ -24,11 +24,11 @@ import pandas as pd
 from pydantic import ValidationError
 
 from foods.errors import DataError, ProblemLog
-from optimizer.results.load import load_plan
-from optimizer.results.plan import Plan
+from optimizer.dietitian.store import ClientRecord, Store
 from optimizer.domain.limits import check_upper_limits
 from optimizer.domain.request import PlanRequest
-from optimizer.dietitian.store import ClientRecord, Store
+from optimizer.results.load import load_plan
+from optimizer.results.plan import Plan
 
 if TYPE_CHECKING:
     from foods.table import FoodTable
@@ -128,7 +128,7 @@ def _split(text: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in re.split(r"[;|]", text) if p.strip())
 
 
-def _column_of(loc: tuple) -> str:
+def _column_of(loc: tuple[int | str, ...]) -> str:
     if len(loc) >= 2 and loc[0] == "profile":
         return str(loc[1])
     if len(loc) >= 2 and loc[0] == "exclusions":
@@ -229,8 +229,9 @@ def _client_from_row(row: dict[str, str], *, source: str, row_no: int) -> Client
                 raise DataError(f"'{row[col]}' is not a number.", source=source, row=row_no, column=col,
                                 fix="write a plain number (µg for vitamin D, whole days for days).") from None
     try:
-        return ClientRecord(name=row["name"], profile=profile, exclusions=exclusions, notes=row.get("notes", ""),
-                            preferred_supplements=_split(row.get("supplements", "")), plan_defaults=defaults)
+        return ClientRecord.model_validate({
+            "name": row["name"], "profile": profile, "exclusions": exclusions, "notes": row.get("notes", ""),
+            "preferred_supplements": _split(row.get("supplements", "")), "plan_defaults": defaults})
     except ValidationError as exc:
         raise _row_error(exc, profile, defaults, source=source, row=row_no) from None
     except ValueError as exc:
@@ -361,7 +362,7 @@ class _Rounds:
         pool = executor if executor is not None else _local_pool(self.max_workers)
         lost: list[BatchJob] = []
         try:
-            futures: dict[Future, BatchJob] = {
+            futures: dict[Future[dict[str, Any]], BatchJob] = {
                 pool.submit(self.worker, job.name, job.request.model_dump_json(), self.solver, self.time_limit_s): job
                 for job in jobs
             }

@@ -15,7 +15,8 @@ from typing import Any, Literal
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from foods.errors import DataError, ProblemLog
+from foods.errors import DataError, PriceListError, ProblemLog
+from foods.prices import PriceList, read_price_list
 from optimizer.domain.profile import Profile
 from optimizer.domain.request import Allergen, DietPattern, PlanRequest, UsualItem
 
@@ -133,24 +134,20 @@ class PriceListRecord(BaseModel):
         """The price list rows as a DataFrame (columns as in the CSV)."""
         return pd.read_csv(io.StringIO(self.csv_text), dtype={"food_id": str})
 
-    def to_price_list(self) -> Any:
+    def to_price_list(self) -> PriceList:
         """The list as a ``foods.PriceList`` (for ``FoodTable.with_prices``)."""
         return read_price_list_text(self.csv_text, self.name)
 
 
-def read_price_list_text(csv_text: str, name: str) -> Any:
+def read_price_list_text(csv_text: str, name: str) -> PriceList:
     """A ``foods.PriceList`` from CSV text; raises ``PriceListError`` (row, column, fix) for a malformed list."""
-    from foods.prices import read_price_list
-
     buffer = io.StringIO(csv_text)
-    buffer.name = f"price list '{name}'"  # type: ignore[attr-defined]
+    buffer.name = f"price list '{name}'"
     return read_price_list(buffer)
 
 
-def check_price_list_foods(prices: Any, known_food_ids: Collection[str], name: str) -> None:
+def check_price_list_foods(prices: PriceList, known_food_ids: Collection[str], name: str) -> None:
     """Raise ``PriceListError`` listing every row of ``prices`` (a ``foods.PriceList``) whose food id is unknown."""
-    from foods.errors import PriceListError, ProblemLog
-
     known = set(known_food_ids)
     log = ProblemLog(PriceListError, source=f"price list '{name}'")
     for row_no, food_id in enumerate(prices.food_ids, start=2):
@@ -171,7 +168,7 @@ def read_usual_diet_csv(path: str | Path) -> tuple[UsualItem, ...]:
     return parse_usual_diet_csv(text, source=str(path))
 
 
-def _csv_number(text: str, kind: type, *, source: str, row: int, column: str) -> float | int:
+def _csv_number(text: str, kind: type[float] | type[int], *, source: str, row: int, column: str) -> float | int:
     """A CSV cell as a number (``float`` or whole ``int``); ``DataError`` naming the cell otherwise."""
     try:
         return kind(text)

@@ -15,11 +15,19 @@ import os
 import sqlite3
 import time
 from collections.abc import Collection, Iterator
-from datetime import date, datetime, timezone
-from typing import Any
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
 
 from optimizer.dietitian.location import DB_FILENAME, ENV_VAR, default_db_path, resolve_db_path
-from optimizer.dietitian.migrations import LATEST_VERSION, MigrationError, migrate, plan_summary_from_json, schema_version
+from optimizer.dietitian.migrations import (
+    LATEST_VERSION,
+    MigrationError,
+    migrate,
+    plan_summary_from_json,
+    schema_version,
+)
 from optimizer.dietitian.records import (
     ClientRecord,
     Exclusions,
@@ -52,10 +60,18 @@ from optimizer.results.plan import Plan
 
 BUSY_TIMEOUT_MS = 30_000
 TABLES = ("clients", "plans", "price_lists")
+SavedModel = TypeVar("SavedModel", bound=BaseModel)
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _inserted_id(cur: sqlite3.Cursor) -> int:
+    """The id SQLite gave the row the INSERT on ``cur`` just added (every INSERT here adds exactly one row)."""
+    if cur.lastrowid is None:
+        raise StorageError("SQLite reported no id for the row just saved; nothing was saved. Fix: try again.")
+    return cur.lastrowid
 
 
 def _week(value: date | str) -> date:
@@ -199,7 +215,7 @@ class Store:
         "id, name, profile, notes, usual_diet, exclusions, preferred_supplements, plan_defaults, created_at, updated_at"
     )
 
-    def _client_from_row(self, row: tuple) -> ClientRecord:
+    def _client_from_row(self, row: tuple[Any, ...]) -> ClientRecord:
         cid, name = row[0], row[1]
         try:
             return self._parse_client(row)
@@ -211,7 +227,7 @@ class Store:
                 path=self.path) from None
 
     @staticmethod
-    def _parse_client(row: tuple) -> ClientRecord:
+    def _parse_client(row: tuple[Any, ...]) -> ClientRecord:
         cid, name, profile, notes, usual, excl, prefs, defaults, created, updated = row
         return ClientRecord(
             id=cid,
@@ -227,7 +243,7 @@ class Store:
         )
 
     @staticmethod
-    def _client_values(client: ClientRecord) -> tuple:
+    def _client_values(client: ClientRecord) -> tuple[str, ...]:
         return (
             client.name,
             client.profile.model_dump_json(),
@@ -238,7 +254,8 @@ class Store:
             json.dumps(client.plan_defaults),
         )
 
-    def _client_row(self, conn: sqlite3.Connection, client: str | int | ClientRecord) -> tuple:
+    def _client_row(self, conn: sqlite3.Connection, client: str | int | ClientRecord) -> tuple[Any, ...]:
+        row: tuple[Any, ...] | None
         if isinstance(client, ClientRecord):
             client = client.id if client.id is not None else client.name
         if isinstance(client, int):
@@ -263,7 +280,7 @@ class Store:
                     "plan_defaults, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (*self._client_values(record), now, now),
                 )
-                new_id = int(cur.lastrowid)
+                new_id = _inserted_id(cur)
         except sqlite3.IntegrityError:
             raise DuplicateError(
                 f"A client named '{record.name}' already exists. Fix: choose another name or `cofactor client show`."
@@ -321,7 +338,7 @@ class Store:
     )
 
     @staticmethod
-    def _plan_record(row: tuple) -> PlanRecord:
+    def _plan_record(row: tuple[Any, ...]) -> PlanRecord:
         pid, cid, name, week, version, status, note, created, sstatus, has, cost = row
         return PlanRecord(
             id=pid, client_id=cid, client_name=name, week_start=week, version=version, status=status,
@@ -361,14 +378,14 @@ class Store:
                 (cid, week, version, status, author_note, request_json, result_json, _now(), solver_status,
                  int(has_solution), cost),
             )
-            return int(cur.lastrowid)
+            return _inserted_id(cur)
 
     def _plan_field(self, plan_id: int, column: str) -> str:
         with self._read() as conn:
             row = conn.execute(f"SELECT {column} FROM plans WHERE id = ?", (int(plan_id),)).fetchone()
         if row is None:
             raise NotFoundError(f"No saved plan with id {plan_id} in {self.path}. Fix: `cofactor plans --client NAME` lists ids.")
-        return row[0]
+        return str(row[0])
 
     def get_plan(self, plan_id: int, *, verify: bool = True) -> Plan:
         """The saved plan (request, items, supplements, totals, targets), verified again from the catalogue
@@ -382,7 +399,7 @@ class Store:
         """The request the saved plan was made from."""
         return self._parse_saved(plan_id, "request", PlanRequest)
 
-    def _parse_saved(self, plan_id: int, column: str, model: Any) -> Any:
+    def _parse_saved(self, plan_id: int, column: str, model: type[SavedModel]) -> SavedModel:
         text = self._plan_field(plan_id, column)
         try:
             return model.model_validate_json(text)
@@ -453,7 +470,7 @@ class Store:
                 conn.execute("UPDATE price_lists SET csv_text = ?, created_at = ? WHERE id = ?", (csv_text, _now(), existing[0]))
                 return int(existing[0])
             cur = conn.execute("INSERT INTO price_lists (name, csv_text, created_at) VALUES (?, ?, ?)", (name, csv_text, _now()))
-            return int(cur.lastrowid)
+            return _inserted_id(cur)
 
     def list_price_lists(self) -> list[PriceListRecord]:
         """Every saved price list, by name."""
@@ -472,8 +489,8 @@ class Store:
 
 
 __all__ = [
-    "ClientRecord", "DB_FILENAME", "DuplicateError", "ENV_VAR", "Exclusions", "LATEST_VERSION", "MigrationError", "NotFoundError", "PlanRecord",
-    "PlanStatus", "PriceListRecord", "Store", "StorageError", "StoreCorruptError", "StoreError", "StoreFullError",
-    "StoreLockedError", "StoreReadOnlyError", "StoreSchemaError", "StoreUnavailableError", "default_db_path",
-    "parse_usual_diet_csv", "read_usual_diet_csv", "resolve_db_path",
+    "DB_FILENAME", "ENV_VAR", "LATEST_VERSION", "ClientRecord", "DuplicateError", "Exclusions", "MigrationError",
+    "NotFoundError", "PlanRecord", "PlanStatus", "PriceListRecord", "StorageError", "Store", "StoreCorruptError",
+    "StoreError", "StoreFullError", "StoreLockedError", "StoreReadOnlyError", "StoreSchemaError",
+    "StoreUnavailableError", "default_db_path", "parse_usual_diet_csv", "read_usual_diet_csv", "resolve_db_path",
 ]

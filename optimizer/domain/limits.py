@@ -40,23 +40,26 @@ def effective_targets(request: PlanRequest) -> Targets:
     return targets
 
 
-def _change(base: Target, override: TargetOverride | Mapping | None | Target) -> str | None:
+def _change(base: Target, override: TargetOverride | Mapping[str, object] | None | Target) -> str | None:
     """How an override weakens the upper limit ``base`` (None when it does not)."""
+    limit = base.max
+    if limit is None:  # callers pass upper limits only: a target without a maximum has nothing to weaken
+        return None
     if override is None:
         return "removes the target"
     if isinstance(override, Target):
         if override.max is None:
             return "has no maximum"
-        if override.max > base.max + 1e-9:
-            return f"raises the maximum from {base.max:g} to {override.max:g}"
+        if override.max > limit + 1e-9:
+            return f"raises the maximum from {limit:g} to {override.max:g}"
         if override.period != base.period or override.applies_to != base.applies_to:
             return f"changes it to a {override.period} {override.applies_to} limit"
         return None
     ov = override if isinstance(override, TargetOverride) else TargetOverride.model_validate(override)
     if ov.clear_max:
         return "clears the maximum"
-    if ov.max is not None and ov.max > base.max + 1e-9:
-        return f"raises the maximum from {base.max:g} to {ov.max:g}"
+    if ov.max is not None and ov.max > limit + 1e-9:
+        return f"raises the maximum from {limit:g} to {ov.max:g}"
     if ov.period is not None and ov.period != base.period:
         return f"re-periods it from {base.period} to {ov.period}"
     return None

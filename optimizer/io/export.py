@@ -67,7 +67,8 @@ def latin1_text(text: str) -> str:
 def plan_to_csv(plan: Plan) -> str:
     """The plan's food items as CSV: day, meal, food_id, food, portions, portion_name, grams, cost, locked.
     Text that a spreadsheet would run as a formula is quoted (``optimizer.io.cells``)."""
-    return safe_frame(plan.items).to_csv(index=False)
+    text: str = safe_frame(plan.items).to_csv(index=False)
+    return text
 
 
 def plan_to_json(plan: Plan, *, indent: int | None = 2) -> str:

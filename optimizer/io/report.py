@@ -138,20 +138,22 @@ def nutrient_table(plan: Plan) -> pd.DataFrame:
         elif t.nutrient in totals.columns:
             series = totals[t.nutrient]
         unit = t.unit or ("% energy" if t.kind == "energy_percent" else "")
-        row = {"target": t.label or t.key, "nutrient": t.nutrient, "unit": unit, "period": t.period,
-               "min": t.min, "max": t.max, "lowest": math.nan, "average": math.nan, "highest": math.nan,
-               "status": "unknown", "note": t.note}
+        note = t.note
         if t.is_upper_limit and t.max is not None:
-            row["note"] = (row["note"] + "; " if row["note"] else "") + "safety upper limit"
+            note = (note + "; " if note else "") + "safety upper limit"
+        lowest = average = highest = math.nan
+        status = "unknown"
         if series is not None and len(series.dropna()):
             s = series.dropna().astype(float)
-            row.update(lowest=float(s.min()), average=float(s.mean()), highest=float(s.max()))
+            lowest, average, highest = float(s.min()), float(s.mean()), float(s.max())
             if t.period == "weekly":
-                row["status"] = _within(row["average"], t.min, t.max)
+                status = _within(average, t.min, t.max)
             else:
-                low, high = _within(row["lowest"], t.min, None), _within(row["highest"], None, t.max)
-                row["status"] = low if low != "met" else high
-        rows.append(row)
+                low, high = _within(lowest, t.min, None), _within(highest, None, t.max)
+                status = low if low != "met" else high
+        rows.append({"target": t.label or t.key, "nutrient": t.nutrient, "unit": unit, "period": t.period,
+                     "min": t.min, "max": t.max, "lowest": lowest, "average": average, "highest": highest,
+                     "status": status, "note": note})
     return pd.DataFrame(rows, columns=NUTRIENT_TABLE_COLUMNS)
 
 
@@ -230,7 +232,7 @@ def plan_report_text(plan: Plan, *, client_name: str | None = None, week_start: 
 
 
 def _html_table(frame: pd.DataFrame, index: bool = False) -> str:
-    text = frame.to_html(index=index, escape=True, na_rep="-", border=0, classes="cofactor")
+    text: str = frame.to_html(index=index, escape=True, na_rep="-", border=0, classes="cofactor")
     return text.replace("\\n", "<br>").replace("&lt;br&gt;", "<br>")
 
 

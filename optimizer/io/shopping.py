@@ -121,13 +121,13 @@ def shopping_list(
     """
     items = plan.items
     rows = []
-    frame = foods.frame if foods is not None else None
+    frame = foods.frame if foods is not None else pd.DataFrame()  # no catalogue: no food is known
     for food_id, grp in items.groupby("food_id", sort=False):
         total = float(grp["grams"].sum())
         if total <= 0:
             continue
         food_id = str(food_id)
-        known = frame is not None and food_id in frame.index
+        known = food_id in frame.index
         group = str(frame.at[food_id, "group"]) if known and "group" in frame.columns else ""
         cost, source = math.nan, ""
         if grp["cost"].notna().all():

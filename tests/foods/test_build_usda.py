@@ -11,8 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from foods.build_usda import (FOODS_FILE, PORTIONS_FILE, PROVENANCE_FILE, SR_GROUPS, build, build_frames, group_for,
-                              main, portion_label)
+from foods.build_usda import FOODS_FILE, PORTIONS_FILE, PROVENANCE_FILE, SR_GROUPS, build, build_frames, group_for, main, portion_label
 from foods.errors import FoodDataError
 
 JAR = Path(os.environ.get("COFACTOR_SR24_JAR", Path(__file__).resolve().parents[3] / "shared/data/usda_sr24.jar"))

@@ -9,8 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from foods.build_fndds import (FOODS_FILE, INGREDIENTS_FILE, PORTIONS_FILE, PROVENANCE_FILE, build,
-                               normalise_header, read_table)
+from foods.build_fndds import FOODS_FILE, INGREDIENTS_FILE, PORTIONS_FILE, PROVENANCE_FILE, build, normalise_header, read_table
 from foods.display_names import display_name
 from foods.errors import FoodDataError
 from foods.fndds_everyday import read_curated

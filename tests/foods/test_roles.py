@@ -7,8 +7,8 @@ import pytest
 
 import foods
 from foods.errors import FoodDataError
-from foods.food_groups import food_group_equivalents, grams_per_equivalent
 from foods.fndds_fped import FPED_KEYS
+from foods.food_groups import food_group_equivalents, grams_per_equivalent
 from foods.roles import PROTEIN_SOURCES, ROLES, SR24_FILE, WWEIA_FILE, food_roles, protein_from_name, role_rules
 
 

@@ -150,7 +150,7 @@ def test_everyday_set_supports_a_varied_week(table: FoodTable, pattern: str) -> 
     frame = table.frame[table.frame["everyday"] & table.frame[pattern]]
     assert len(frame) >= 49
     for meal in MEALS:
-        suitable = frame[frame["meals"].str.split(";").map(lambda meals: meal in meals)]
+        suitable = frame[frame["meals"].str.split(";").map(lambda meals, meal=meal: meal in meals)]
         assert len(suitable) >= 14, (pattern, meal, len(suitable))
         assert suitable["magnesium_mg"].gt(0).sum() >= 10
 

@@ -106,7 +106,8 @@ def test_local_process_pool_batch_and_outputs(tmp_path):
 
 def test_any_executor_and_errors_do_not_stop_the_batch():
     jobs = _jobs()[:1]
-    bad = PlanRequest.model_validate({**jobs[0].request.model_dump(), "food_ids": ("99999",)})  # unknown id: the planner raises RequestError
+    # unknown id: the planner raises RequestError
+    bad = PlanRequest.model_validate({**jobs[0].request.model_dump(), "food_ids": ("99999",)})
     out = io.StringIO()
     with ThreadPoolExecutor(max_workers=1) as pool:
         result = plan_batch([*jobs, BatchJob("Broken", bad)], executor=pool, progress=text_progress(out))
@@ -124,8 +125,8 @@ def test_slug():
 def test_dask_local_cluster(tmp_path, capsys):
     distributed = pytest.importorskip("distributed")
     from optimizer.cli.dietitian import main
-    from optimizer.domain.profile import Profile
     from optimizer.dietitian.store import Store
+    from optimizer.domain.profile import Profile
 
     db = str(tmp_path / "dask.sqlite3")
     Store(db).add_client(name="Saved Sam", profile=Profile(sex="male", age=45), plan_defaults=QUICK)

@@ -8,11 +8,11 @@ import pandas as pd
 import pypdf
 import pytest
 
-from optimizer.cli.dietitian import main, plan_for_client
+from optimizer.cli.dietitian import main
+from optimizer.dietitian.services import plan_for_client
 from optimizer.dietitian.store import Store
 from optimizer.domain.profile import Profile
 from tests.optimizer.test_batch import QUICK
-from tests.optimizer.test_storage import make_plan
 
 WEEK = "2026-11-30"
 

@@ -18,8 +18,8 @@ from optimizer.io.export import (
     plan_to_json,
     plan_to_pdf_bytes,
 )
-from optimizer.results.plan import DISCLAIMER
 from optimizer.io.report import nutrient_table, plan_report_html, plan_report_text, supplement_schedule, week_grid
+from optimizer.results.plan import DISCLAIMER
 from tests.optimizer.test_storage import make_plan
 
 WEEK = date(2026, 11, 30)

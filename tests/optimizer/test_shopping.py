@@ -7,7 +7,6 @@ import math
 import pandas as pd
 import pytest
 
-from optimizer.results.plan import PlanItem
 from optimizer.io.shopping import (
     GRAMS_PER_OUNCE,
     purchase_amount,
@@ -15,6 +14,7 @@ from optimizer.io.shopping import (
     shopping_summary,
     store_section,
 )
+from optimizer.results.plan import PlanItem
 from tests.optimizer.test_storage import make_plan
 
 

@@ -11,9 +11,6 @@ from pydantic import ValidationError
 
 from foods.errors import PriceListError
 from optimizer.dietitian.migrations import LATEST_VERSION, migrate, schema_version
-from optimizer.results.plan import AppliedTarget, Plan, PlanItem, SupplementDose
-from optimizer.domain.profile import Profile
-from optimizer.domain.request import PlanRequest
 from optimizer.dietitian.store import (
     ClientRecord,
     DuplicateError,
@@ -22,6 +19,9 @@ from optimizer.dietitian.store import (
     Store,
     resolve_db_path,
 )
+from optimizer.domain.profile import Profile
+from optimizer.domain.request import PlanRequest
+from optimizer.results.plan import AppliedTarget, Plan, PlanItem, SupplementDose
 
 
 def make_plan(days: int = 2, *, has_solution: bool = True, cost: float | None = 0.5) -> Plan:
