@@ -5,11 +5,13 @@ from __future__ import annotations
 import base64
 import json
 
+import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
 from pydantic import ValidationError
 
 from optimizer.io import export, report
+from optimizer.io.shopping import shopping_list
 from optimizer.results.load import load_plan
 from optimizer.results.plan import Plan
 from optimizer.domain.request import PlanRequest
@@ -40,6 +42,15 @@ def parse_saved(text: str) -> tuple[PlanRequest, Plan | None]:
                          "Fix: upload a plan or request saved by Cofactor.") from None
 
 
+def shopping_csv(plan: Plan, table) -> str:
+    """The plan's shopping list as CSV text (section, food, amount eaten, what to buy, estimated cost)."""
+    frame = shopping_list(plan, table if table is not None else catalogue.shipped_foods())
+    out = pd.DataFrame({"section": frame["section"], "food": frame["food"], "food_id": frame["food_id"],
+                        "grams": frame["total_grams"].round(0), "household": frame["household"],
+                        "buy": frame["buy"], "estimated_cost": frame["estimated_cost"].round(2)})
+    return out.to_csv(index=False)
+
+
 def render_downloads(plan: Plan) -> None:
     """Download buttons for the current plan."""
     st.markdown("#### Take it with you")
@@ -57,7 +68,10 @@ def render_downloads(plan: Plan) -> None:
     c3.download_button("Request + plan (JSON)", export.plan_to_json(plan), file_name=f"{stem}.json",
                        mime="application/json", key="download_json", on_click="ignore", width="stretch",
                        help="Upload it again under 'Restore a saved session' to get this plan and its settings back.")
-    c4, c5 = st.columns(2)
+    c4, c5, c6 = st.columns(3)
+    c6.download_button("Shopping list (CSV)", lambda: shopping_csv(plan, table), file_name=f"{stem}-shopping.csv",
+                       mime="text/csv", key="download_shopping", on_click="ignore", width="stretch",
+                       help="The week's foods added up by store section, with amounts to buy.")
     c4.download_button("Printable page (HTML)", lambda: report.plan_report_html(plan), file_name=f"{stem}.html",
                        mime="text/html", key="download_html", on_click="ignore", width="stretch",
                        help="Open it in a browser and print it (or save as PDF).")
