@@ -6,7 +6,7 @@ gives ``raw_per_cooked`` (g of the raw/dry form per g cooked: dry beans 0.40, ri
 poultry 1.33, fish 1.25, vegetables 1.1; approximate, with the source of each figure). The raw SR24 food is found by
 the name stem (the name up to the cooking word, "Beans, adzuki, mature seeds"): an SR24 food of the same group whose
 name starts with the stem and says raw/dry/unprepared ("Beans, adzuki, mature seeds, raw"); the stem is shortened
-one segment at a time until one is found (a one-segment stem only matches two-segment names: "Lentils, raw"). With no raw food in SR24 the cooked food's id is
+one segment at a time until one is found (a one-segment stem only matches names adding nothing but raw words: "Lentils, raw"). With no raw food in SR24 the cooked food's id is
 kept and the line is named after the stem ("Oats, dry").
 """
 
@@ -131,7 +131,8 @@ def raw_food(name: str, group: str, sr_table: FoodTable, prefer: str = "raw") ->
     """The SR24 id of the raw/dry form of a cooked food, or None.
 
     A candidate is in the same group, says raw/dry/unprepared and not cooked, and its name starts with the stem at a
-    segment boundary; with a one-segment stem only two-segment names count ("Lentils, raw"). Among candidates: the
+    segment boundary; with a one-segment stem only names that add nothing but raw words count ("Lentils, raw",
+    "Sweet potato, raw, unprepared"). Among candidates: the
     same frozen-or-not state first, then the ``prefer`` word ("raw" or "dry"), then the most words shared with the
     cooked name, then the shortest name, then the lowest id."""
     candidates = _raw_candidates(sr_table)
@@ -147,7 +148,8 @@ def raw_food(name: str, group: str, sr_table: FoodTable, prefer: str = "raw") ->
         lower = candidates["lower"]
         found = candidates[(lower == prefix) | lower.str.startswith(prefix + ",")]
         if size == 1:
-            found = found[found["lower"].str.count(",") == 1]
+            rest = found["lower"].str.split(",").str[1:]
+            found = found[rest.map(lambda parts: all(RAW_WORDS.search(p) or "fresh" in p for p in parts))]
         if len(found):
             other_state = [(FROZEN.search(n) is not None) != frozen for n in found["name"]]
             not_wanted = [wanted.search(n) is None for n in found["name"]]
