@@ -6,7 +6,13 @@ Public names are imported lazily; see README "Library quick-start".
 from __future__ import annotations
 
 import importlib
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from foods.supplements import SupplementCatalogue
+    from foods.table import FoodTable
+    from optimizer.domain.request import PlanRequest
+    from optimizer.results.plan import Plan
 
 _EXPORTS: dict[str, str] = {
     "Profile": "optimizer.domain.profile",
@@ -47,11 +53,13 @@ _EXPORTS: dict[str, str] = {
 __all__ = sorted([*_EXPORTS, "plan"])
 
 
-def plan(request, foods=None, supplements=None, *, solver=None, time_limit_s=None):  # noqa: D401
-    """Solve a :class:`PlanRequest` and return a verified :class:`Plan` (see ``optimizer.planner.plan``)."""
-    from optimizer.planner import plan as _plan
+def plan(request: PlanRequest, foods: FoodTable | None = None, supplements: SupplementCatalogue | None = None, *,
+         solver: str | None = None, time_limit_s: float | None = None) -> Plan:
+    """Solve a :class:`PlanRequest` and return a verified :class:`Plan` within about a second of ``time_limit_s``
+    (seconds; see ``optimizer.planner.plan``)."""
+    from optimizer.planner import plan as run_plan
 
-    return _plan(request, foods, supplements, solver=solver, time_limit_s=time_limit_s)
+    return run_plan(request, foods, supplements, solver=solver, time_limit_s=time_limit_s)
 
 
 def __getattr__(name: str) -> Any:

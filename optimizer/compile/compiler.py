@@ -15,11 +15,11 @@ from typing import Any
 import numpy as np
 
 from optimizer.compile.candidates import Candidates, effective_variety, forbidden_named_foods, select_candidates
+from optimizer.compile.memory import paused_gc
 from optimizer.compile.spec import FoodData, ModelSpec, SupplementData
 from optimizer.domain.errors import RequestError
 from optimizer.domain.request import PlanRequest
 from optimizer.domain.targets import Targets, targets_for
-from optimizer.compile.memory import paused_gc
 
 GROUP_MAX_FOODS_PER_DAY = 2  # distinct foods of one food group a day
 MIN_FOODS_PER_MEAL: dict[str, int] = {"breakfast": 2, "lunch": 2, "dinner": 2}
@@ -57,7 +57,7 @@ def resolve_targets(request: PlanRequest) -> tuple[Targets, list[str]]:
 
 
 def food_data(table: Any, ids: list[str], nutrients: list[str], household: bool,
-              need_portions: set[str] = frozenset()) -> dict[str, FoodData]:
+              need_portions: frozenset[str] | set[str] = frozenset()) -> dict[str, FoodData]:
     """Model data for candidate foods: nutrients per 100 g (unknown = 0), portion, price per 100 g."""
     frame = table.frame
     cols = [n for n in nutrients if n in frame.columns]
@@ -127,7 +127,7 @@ def _magnesium_key(targets: Targets) -> str | None:
 
 def _weights(request: PlanRequest) -> dict[str, float]:
     weights = dict(DEFAULT_WEIGHTS[request.objective])
-    weights.update(request.objective_weights or {})
+    weights.update({str(k): float(v) for k, v in (request.objective_weights or {}).items()})
     return weights
 
 

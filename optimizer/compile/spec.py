@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from optimizer.results.plan import PlanItem, SupplementDose
 from optimizer.domain.rule import MagnesiumVitaminDRule
 from optimizer.domain.targets import Target
+from optimizer.results.plan import PlanItem, SupplementDose
 
 Priority = Literal["mandatory", "normal", "low"]
 MAX_PORTIONS_PER_ITEM = 3
@@ -184,7 +184,7 @@ class BuiltModel:
 
     def named_values(self, keyed: dict[tuple[Any, ...], float]) -> dict[str, float]:
         """Values by this model's variable names from :meth:`keyed_values`-style keys (unknown keys are skipped)."""
-        names = {("item", it.day, it.meal, it.food_id): n for n, it in self.items.items()}
+        names: dict[tuple[Any, ...], str] = {("item", it.day, it.meal, it.food_id): n for n, it in self.items.items()}
         names.update({("dose", dv.day, dv.supplement_id, dv.weekly): n for n, dv in self.doses.items()})
         return {names[k]: v for k, v in keyed.items() if k in names}
 

@@ -99,8 +99,9 @@ def applied_targets(targets: Targets, spec: ModelSpec, request: PlanRequest, d_p
     rows = []
     for t in targets:
         label, unit = _label_unit(t)
-        data = {"key": t.key, "nutrient": t.nutrient, "label": label, "unit": unit, "min": t.min, "max": t.max, "period": t.period,
-                    "kind": t.kind, "applies_to": t.applies_to, "is_upper_limit": t.is_upper_limit, "source": t.source, "note": t.note}
+        data: dict[str, Any] = {"key": t.key, "nutrient": t.nutrient, "label": label, "unit": unit, "min": t.min,
+                                "max": t.max, "period": t.period, "kind": t.kind, "applies_to": t.applies_to,
+                                "is_upper_limit": t.is_upper_limit, "source": t.source, "note": t.note}
         if t.key == spec.magnesium_key and t.min is not None:
             doses = list(d_per_day.values()) or [_fixed_dose(request)]
             d = min(doses)
@@ -109,7 +110,8 @@ def applied_targets(targets: Targets, spec: ModelSpec, request: PlanRequest, d_p
             varies = max(doses) - min(doses) > 1e-9
             data["note"] = (f"{t.min:g} mg RDA/AI + {extra:g} mg extra at {d:g} µg/day supplemental vitamin D "
                             f"(magnesium–vitamin D rule: {request.rule.describe()})"
-                            + (f"; days with more vitamin D need up to {t.min + request.rule.extra_magnesium_mg(max(doses)):g} mg" if varies else ""))
+                            + (f"; days with more vitamin D need up to "
+                               f"{t.min + request.rule.extra_magnesium_mg(max(doses)):g} mg" if varies else ""))
         rows.append(AppliedTarget(**data))
     return rows
 
@@ -143,4 +145,5 @@ def _frame(rows: list[Any]) -> pd.DataFrame:
 
 def _supplemental_d(doses: list[Any], catalogue: Any | None, days: int) -> dict[int, float]:
     frame = _frame(doses)
-    return supplemental_intake(frame if len(frame) else None, catalogue, days)["vitamin_d_ug"].to_dict()
+    per_day = supplemental_intake(frame if len(frame) else None, catalogue, days)["vitamin_d_ug"]
+    return {int(d): float(v) for d, v in per_day.items()}

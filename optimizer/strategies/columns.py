@@ -23,8 +23,9 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any
 
+from optimizer.compile.spec import ModelSpec
+from optimizer.model.builder import build_model, cap_objective
 from optimizer.model.master import MenuColumn, build_master, build_master_dual
-from optimizer.model.builder import ModelSpec, build_model, cap_objective
 from optimizer.solve.adapter import SolveOptions, SolveResult, solve
 from optimizer.solve.deadline import Deadline
 from optimizer.solve.status import Termination
@@ -72,12 +73,12 @@ def day_types(spec: ModelSpec) -> list[list[int]] | None:
     if spec.days <= 1 or spec.locked_supplements or any(t.period == "weekly" for t in spec.targets):
         return None
 
-    def signature(d: int) -> tuple:
+    def signature(d: int) -> tuple[Any, ...]:
         return (tuple(sorted((m, f, round(g, 6)) for dd, m, f, g in spec.locked if dd == d)),
                 tuple(sorted((f, str(m), round(g, 6)) for f, days, m, g in spec.must_include if days and d in days)),
                 tuple(sorted((f, str(m), round(g, 6)) for f, g, m, dd in spec.usual if dd == d)))
 
-    groups: dict[tuple, list[int]] = {}
+    groups: dict[tuple[Any, ...], list[int]] = {}
     for d in spec.day_list():
         groups.setdefault(signature(d), []).append(d)
     return sorted(groups.values(), key=lambda days: days[0])
@@ -226,9 +227,10 @@ def _same_regimen_menus(bases: dict[int, ModelSpec], menus: list[_Menu], options
         daily = [sid for sid, sup in base.supplements.items() if sup.schedule == "daily"]
         first = next(m for m in menus if m.column.day_type == t)
         for regimen in sorted(regimens - {first.column.regimen}, key=repr):
-            if deadline.expired() or any(weekly or sid not in daily for (sid, weekly), _ in regimen):
+            doses: tuple[tuple[tuple[str, bool], int], ...] = regimen  # type: ignore[assignment]  # built in _menu
+            if deadline.expired() or any(weekly or sid not in daily for (sid, weekly), _ in doses):
                 continue  # weekly products cannot be fixed per day
-            units = {sid: n for (sid, _), n in regimen}
+            units = {sid: n for (sid, _), n in doses}
             fixed = {sid: int(units.get(sid, 0)) for sid in daily}
             menu = _menu(replace(base, fixed_doses=fixed), {}, options, deadline, f"menu_regimen_t{t}", t)
             if menu is not None and menu.column.foods:

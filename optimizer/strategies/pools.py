@@ -16,8 +16,9 @@ from dataclasses import replace
 from typing import Any
 
 from optimizer.compile.compiler import forced_foods
+from optimizer.compile.spec import BuiltModel, ModelSpec
 from optimizer.domain.request import PlanRequest
-from optimizer.model.builder import ModelSpec, build_model, relax_integrality
+from optimizer.model.builder import build_model, relax_integrality
 from optimizer.solve.adapter import SolveOptions, SolveResult, solve
 from optimizer.solve.deadline import Deadline
 from optimizer.solve.status import Termination, judged
@@ -25,6 +26,8 @@ from optimizer.solve.status import Termination, judged
 POOL_TRIGGER = 45  # integer plans with more candidates than this are solved on an LP-chosen pool
 POOL_ROUNDS = 8  # daily LPs, each without the foods earlier rounds used
 POOL_TARGET = 60  # stop the LP rounds once the pool has this many foods
+Slot = tuple[list[int], ModelSpec, int, int]  # (days, one-day spec, group, days in the group)
+Menu = tuple[list[int], BuiltModel, SolveResult]  # (days, the menu's model, its solve)
 IMPROVE_NODE_LIMIT = 500  # branch-and-bound nodes the week model may spend improving a composed week
 MENU_NODE_LIMIT = 500  # nodes per day menu (the best menu found is used; its bound stays valid)
 
@@ -68,7 +71,7 @@ def compose_week(spec: ModelSpec, options: SolveOptions, deadline: Deadline, per
     shared = not spec.locked_supplements
     regimen: dict[str, int] | None = None
     free_bound: list[float] = []
-    menus: list | dict | None = None
+    menus: list[Menu] | dict[str, int] | None = None
     for _attempt in range(2):
         menus = _menus(spec, slots, options, deadline, k, regimen, free_bound, shared)
         if not isinstance(menus, dict):
@@ -111,8 +114,8 @@ def _regimen(built: Any, result: SolveResult) -> dict[str, int]:
     return {built.doses[n].supplement_id: round(result.values.get(n, 0.0)) for n in built.doses if not built.doses[n].weekly}
 
 
-def _menus(spec: ModelSpec, slots: list, options: SolveOptions, deadline: Deadline, k: int,
-           regimen: dict[str, int] | None, free_bound: list[float], shared: bool) -> list | dict[str, int] | None:
+def _menus(spec: ModelSpec, slots: list[Slot], options: SolveOptions, deadline: Deadline, k: int,
+           regimen: dict[str, int] | None, free_bound: list[float], shared: bool) -> list[Menu] | dict[str, int] | None:
     """Solve the menus in turn. Returns the menus; or, when a menu needs another supplement regimen than the
     first one, that regimen (to retry with); or None when a menu cannot be made at all.
 
@@ -128,7 +131,7 @@ def _menus(spec: ModelSpec, slots: list, options: SolveOptions, deadline: Deadli
             named_days.setdefault(f, set()).update(days_j)
     done: set[int] = set()
     pace = all(group < 0 for _, _, group, _ in slots)
-    menus: list = []
+    menus: list[Menu] = []
 
     def fits(f: str, days_j: list[int]) -> bool:
         pending = {d for d in named_days.get(f, ()) if d not in done} | set(days_j)
@@ -150,7 +153,8 @@ def _menus(spec: ModelSpec, slots: list, options: SolveOptions, deadline: Deadli
         offers.append(("", [f for f in spec.foods if (f in mine or uses[f] + group_days <= k or f in named) and fits(f, days_j)]))
         if len(days_j) == 1:
             offers.append(("any", [f for f in spec.foods if fits(f, days_j)]))
-        result = built = None
+        result: SolveResult | None = None
+        built: BuiltModel | None = None
         for tag, foods in offers:
             sub = base.with_foods(foods)
             sub.fixed_doses = fixed or {}
@@ -159,6 +163,7 @@ def _menus(spec: ModelSpec, slots: list, options: SolveOptions, deadline: Deadli
                                                            time_limit_s=None, node_limit=MENU_NODE_LIMIT))
             if result.has_solution:
                 break
+        assert result is not None and built is not None  # offers is never empty
         if not result.has_solution:
             if fixed is None or regimen is not None:
                 return None
