@@ -1,45 +1,34 @@
-"""The week's shopping list: every food of a plan aggregated, in purchase-friendly quantities, by store section.
+"""The week's shopping list: what to buy for a plan, in purchase-friendly quantities, by store section.
 
-Quantities: total grams eaten over the plan, the household count (``14 × 1 cup (245 g)``) and a purchase amount
-rounded *up* (to 50 g / kg in metric, to whole ounces / lb+oz in US units). The estimated cost is for the grams
-eaten (so it matches ``Plan.cost``): the plan's own item costs when every item of the food is priced, else the
-catalogue's ``price_per_100g``; foods with neither are counted as unpriced.
+Lines come from :func:`optimizer.io.purchase.purchase_lines`: an FNDDS dish becomes its SR ingredients, a cooked food
+its raw or dry form (documented cooking yields), water is dropped, salt and amounts under 1 g are "pantry"
+lines (nothing to buy). Quantities: grams of the purchase form needed over the plan, the household count of what
+was eaten (``14 × 1 cup (245 g)``) and a purchase amount rounded *up*: a count of a unit shops sell by the piece
+(eggs, medium potatoes, heads, cans) where SR24 has one, else 50 g / kg in metric, whole ounces / lb+oz in US
+units. The estimated cost is for the grams needed: the plan's own item costs when every item behind a line is
+priced (so it matches ``Plan.cost``), else the purchase food's ``price_per_100g``; lines with neither are unpriced.
+See ``docs/shopping.md``.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
+from optimizer.io.purchase import GRAMS_PER_OUNCE, buy_amount, count_unit, plan_catalogues, purchase_amount, purchase_lines
+from optimizer.io.store_sections import OTHER_SECTION, SECTION_ORDER, section_rank, store_section
 from optimizer.results.plan import Plan
 
 if TYPE_CHECKING:  # the catalogue type only; foods never imports optimizer
     from foods.table import FoodTable
 
-GRAMS_PER_OUNCE = 28.349523125
 SHOPPING_COLUMNS = ["section", "food_id", "food", "total_grams", "household", "buy", "buy_grams", "estimated_cost",
-                    "price_source"]
-#: store sections in walking order; food groups are matched by the keywords (first match wins).
-SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Produce", ("vegetable", "fruit")),
-    ("Dairy & Eggs", ("dairy", "egg")),
-    ("Meat & Fish", ("poultry", "beef", "pork", "lamb", "veal", "game", "finfish", "shellfish", "sausage", "luncheon")),
-    ("Beans & Legumes", ("legume",)),
-    ("Grains & Bakery", ("cereal", "grain", "pasta", "baked", "bread")),
-    ("Nuts & Seeds", ("nut", "seed")),
-    ("Oils & Spreads", ("fats and oils", "oil")),
-    ("Spices & Herbs", ("spice", "herb")),
-    ("Pantry", ("soup", "sauce", "gravies", "sweets", "snack", "baby")),
-    ("Drinks", ("beverage",)),
-    ("Prepared Foods", ("fast food", "meals", "restaurant", "ethnic", "american indian")),
-)
-OTHER_SECTION = "Other"
-#: an amount at most 1 % of a step above a whole step is not rounded up to the next (113.4 g buys 4 oz, not 5).
-_ROUNDING_SLACK = 0.01
-SECTION_ORDER = [name for name, _ in SECTIONS] + [OTHER_SECTION]
+                    "price_source", "eaten_as", "conversion", "pantry"]
+PANTRY_BUY = "pantry (have on hand)"
+__all__ = ["GRAMS_PER_OUNCE", "OTHER_SECTION", "SECTION_ORDER", "SHOPPING_COLUMNS", "ShoppingSummary",
+           "purchase_amount", "shopping_list", "shopping_summary", "store_section"]
 
 
 @dataclass(frozen=True)
@@ -58,39 +47,6 @@ class ShoppingSummary:
                 else f"estimated cost {self.estimated_cost:.2f} for {self.priced_foods} priced food(s)")
         missing = f"; {self.unpriced_foods} without a price" if self.unpriced_foods else ""
         return f"{self.foods} food(s); {cost}{missing}"
-
-
-def store_section(group: str | None) -> str:
-    """The store section of an SR food group name ("Vegetables and Vegetable Products" -> "Produce")."""
-    text = (group or "").lower()
-    if not text:
-        return OTHER_SECTION
-    if "nut and seed" in text or "nuts and seed" in text:
-        return "Nuts & Seeds"
-    for section, words in SECTIONS:
-        if any(w in text for w in words):
-            return section
-    return OTHER_SECTION
-
-
-def purchase_amount(grams: float, units: Literal["metric", "us"] = "metric", round_to_g: float = 50.0) -> tuple[str, float]:
-    """(text, grams) to buy, rounded up: metric to ``round_to_g`` (kg from 1 kg), US to whole ounces (lb from 16 oz).
-
-    An amount within 1 % of a step above a whole number of steps is not rounded up."""
-    if grams <= 0:
-        return "0 g", 0.0
-    if units == "us":
-        ounces = math.ceil(grams / GRAMS_PER_OUNCE - _ROUNDING_SLACK)
-        pounds, rest = divmod(ounces, 16)
-        text = (f"{pounds} lb" + (f" {rest} oz" if rest else "")) if pounds else f"{rest} oz"
-        return text, ounces * GRAMS_PER_OUNCE
-    if units != "metric":
-        raise ValueError(f"units must be 'metric' or 'us' (got '{units}')")
-    if round_to_g <= 0:
-        raise ValueError(f"round_to_g must be > 0 g (got {round_to_g})")
-    buy = math.ceil(grams / round_to_g - _ROUNDING_SLACK) * round_to_g
-    text = f"{buy / 1000:g} kg" if buy >= 1000 else f"{buy:g} g"
-    return text, float(buy)
 
 
 def _household(rows: pd.DataFrame, total_grams: float, foods: FoodTable | None, food_id: str) -> str:
@@ -113,42 +69,50 @@ def shopping_list(
     units: Literal["metric", "us"] = "metric",
     round_to_g: float = 50.0,
 ) -> pd.DataFrame:
-    """The plan's foods aggregated over all days, sorted by store section then name.
+    """What to buy for the plan over all days, sorted by store section then name.
 
-    Columns: section, food_id, food, total_grams (g eaten), household (portion count), buy (text), buy_grams
-    (g, rounded up), estimated_cost (NaN when unpriced), price_source ("plan", "catalogue" or "").
+    ``foods`` is the catalogue the plan was made from (optionally priced); without it, or when it lacks the plan's
+    foods, the shipped catalogue named by ``plan.request.catalogue`` is used. Columns: section, food_id, food (the
+    food to buy: a raw/dry form, a recipe ingredient or the plan food itself), total_grams (g of it needed),
+    household (portion count of what was eaten, for a line from one plan food), buy (text), buy_grams (g, rounded
+    up; 0 for pantry lines), estimated_cost (NaN when unpriced), price_source ("plan", the catalogue's price source
+    or ""), eaten_as (the plan foods it is for), conversion ("" when bought as eaten), pantry (bool).
     ``frame.attrs["summary"]`` holds a :class:`ShoppingSummary` as a dict (see :func:`shopping_summary`).
     """
+    if units not in ("metric", "us"):
+        raise ValueError(f"units must be 'metric' or 'us' (got '{units}')")
+    table, sr_table = plan_catalogues(plan, foods)
+    lines = purchase_lines(plan, table, sr_table, prices=foods)
     items = plan.items
     rows = []
-    frame = foods.frame if foods is not None else pd.DataFrame()  # no catalogue: no food is known
-    for food_id, grp in items.groupby("food_id", sort=False):
-        total = float(grp["grams"].sum())
-        if total <= 0:
-            continue
-        food_id = str(food_id)
-        known = food_id in frame.index
-        group = str(frame.at[food_id, "group"]) if known and "group" in frame.columns else ""
-        cost, source = math.nan, ""
-        if grp["cost"].notna().all():
-            cost, source = float(grp["cost"].sum()), "plan"
-        elif known and "price_per_100g" in frame.columns and pd.notna(frame.at[food_id, "price_per_100g"]):
-            cost, source = total / 100.0 * float(frame.at[food_id, "price_per_100g"]), "catalogue"
-        buy_text, buy_grams = purchase_amount(total, units, round_to_g)
+    for line in lines.itertuples(index=False):
+        eaten_ids = line.eaten_ids.split("; ") if line.eaten_ids else []
+        household = ""
+        if line.via == "item" and len(eaten_ids) == 1:
+            grp = items[items["food_id"] == eaten_ids[0]]
+            household = _household(grp, float(grp["grams"].sum()), table, eaten_ids[0])
+        if line.pantry:
+            buy_text, buy_grams = PANTRY_BUY, 0.0
+        else:
+            unit = count_unit(line.purchase_id, sr_table, table)
+            buy_text, buy_grams = buy_amount(line.grams, unit, units, round_to_g)
         rows.append({
-            "section": store_section(group), "food_id": food_id, "food": str(grp["food"].iloc[0]),
-            "total_grams": total, "household": _household(grp, total, foods, food_id),
-            "buy": buy_text, "buy_grams": buy_grams, "estimated_cost": cost, "price_source": source,
+            "section": line.section, "food_id": line.purchase_id, "food": line.purchase_food,
+            "total_grams": line.grams, "household": household, "buy": buy_text, "buy_grams": buy_grams,
+            "estimated_cost": line.cost, "price_source": line.price_source, "eaten_as": line.eaten_as,
+            "conversion": line.conversion, "pantry": bool(line.pantry),
         })
     out = pd.DataFrame(rows, columns=SHOPPING_COLUMNS)
     if len(out):
-        out["_order"] = out["section"].map(SECTION_ORDER.index)
+        out["_order"] = out["section"].map(section_rank)
         out = out.sort_values(["_order", "food"], kind="stable").drop(columns="_order").reset_index(drop=True)
     out.attrs["summary"] = asdict(_summarise(out))
     return out
 
 
 def _summarise(frame: pd.DataFrame) -> ShoppingSummary:
+    if "pantry" in frame.columns:  # pantry lines (salt, under 1 g) are not bought: not counted
+        frame = frame[~frame["pantry"].astype(bool)]
     priced = frame["estimated_cost"].notna()
     return ShoppingSummary(
         foods=len(frame),

@@ -85,7 +85,7 @@ def test_pdf_contains_the_hand_over(unicode_font):
     for expected in ("Weekly plan for Alice Example", "Monday 30 November 2026", "Mon 30 Nov", "Sun 6 Dec",
                      "Oats, cooked", "1 × 1 cup", "Vitamin D3 50", "Magnesium citrate 100 mg", "every day",
                      "Nutrients vs targets", "Calcium", "below", "Magnesium", "vitamin D rule",
-                     "at least 361 mg/day", "Shopping list", "1.65 kg", "Other",
+                     "at least 361 mg/day", "Shopping list", "1.65 kg", "Grains, pasta & rice",
                      "1 without a price", "decision support, not medical advice"):
         assert expected in text, expected
     if unicode_font is None and find_unicode_font() is not None:
