@@ -217,3 +217,17 @@ def test_a_saved_request_keeps_its_rule():
     request = PlanRequest(profile=Profile(sex="male", age=75), days=1)
     again = PlanRequest.model_validate_json(request.model_dump_json())
     assert again.rule == request.rule
+
+
+def test_a_plan_for_an_infant_is_refused_from_the_library_and_the_cli(tmp_path, capsys):
+    import json
+
+    import optimizer
+    from optimizer.cli.main import main as cli_main
+
+    with pytest.raises(RequestError, match="infants"):
+        optimizer.plan(PlanRequest(profile=Profile(sex="female", age=0.5), days=1))
+    path = tmp_path / "baby.json"
+    path.write_text(json.dumps({"profile": {"sex": "male", "age": 0.25}, "days": 1}), encoding="utf-8")
+    assert cli_main(["plan", str(path)]) == 2
+    assert "infants" in capsys.readouterr().err
