@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from pydantic import ValidationError
 
 import foods as food_catalogue
@@ -66,6 +67,22 @@ def load_plan(source: str | Path | Mapping[str, Any], foods: Any | None = None, 
     return reverify(plan, foods, supplements)
 
 
+def _with_plan_prices(table: Any, plan: Plan) -> Any:
+    """The catalogue with the plan's own prices for foods it has no price for (a plan priced with a clinic's price
+    list). Prices are not safety limits; every nutrient, portion and dose is still checked from the catalogue."""
+    frame = table.frame
+    if "price_per_100g" not in frame.columns:
+        return table
+    priced = {r.food_id: r.cost / r.grams * 100.0 for r in plan.item_rows
+              if r.cost is not None and r.grams > 0 and r.food_id in frame.index}
+    missing = [f for f in priced if pd.isna(frame.at[f, "price_per_100g"])]
+    if not missing:
+        return table
+    copy = frame.copy()
+    copy.loc[missing, "price_per_100g"] = [priced[f] for f in missing]
+    return food_catalogue.FoodTable(copy, table.portions, source=table.source, recipes=table.recipes)
+
+
 def reverify(plan: Plan, foods: Any | None = None, supplements: Any | None = None) -> Plan:
     """``plan`` with a verification recomputed from the catalogues (the stored one is discarded). A plan that
     claims a solution and fails comes back with ``has_solution=False``, the reasons in ``notes`` and an
@@ -73,7 +90,7 @@ def reverify(plan: Plan, foods: Any | None = None, supplements: Any | None = Non
     notes = [n for n in plan.notes if not n.startswith((PASSED_NOTE, FAILED_NOTE))]
     if not plan.has_solution:
         return plan.model_copy(update={"verification": None, "notes": notes})
-    table = foods if foods is not None else food_catalogue.load_foods(plan.request.catalogue)
+    table = _with_plan_prices(foods if foods is not None else food_catalogue.load_foods(plan.request.catalogue), plan)
     catalogue = supplements
     if catalogue is None and plan.supplement_rows:
         catalogue = food_catalogue.load_supplements()

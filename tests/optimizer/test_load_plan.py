@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+import foods
 import optimizer
 from foods.errors import DataError
 from optimizer import PlanRequest, Profile
@@ -157,3 +158,18 @@ def test_unreadable_input_is_a_named_error(tmp_path):
         optimizer.load_plan(tmp_path / "missing.json")
     with pytest.raises(DataError, match="status"):
         optimizer.load_plan({"request": {"profile": {"sex": "female", "age": 40}}})
+
+
+def test_a_plan_priced_with_a_price_list_passes_on_load_but_its_nutrients_are_still_checked():
+    sr = foods.load_foods()
+    ids = [str(i) for i in sr.frame.index[sr.frame["everyday"].fillna(False).astype(bool)]]
+    table = sr.subset(ids)
+    frame = table.frame.copy()
+    frame["price_per_100g"] = 0.5  # a clinic's price list: every food 0.50 per 100 g
+    priced = foods.FoodTable(frame, table.portions, source="priced")
+    plan = optimizer.plan(PlanRequest(profile=Profile(sex="female", age=40), days=1, portions="continuous"), priced)
+    assert plan.has_solution and all(r.cost is not None for r in plan.item_rows)
+    assert optimizer.load_plan(plan.model_dump_json()).verification.passed  # the shipped table has no such prices
+    data = json.loads(plan.model_dump_json())
+    _grams_x10(data)
+    _assert_failed(optimizer.load_plan(data))
