@@ -6,7 +6,7 @@ gives ``raw_per_cooked`` (g of the raw/dry form per g cooked: dry beans 0.40, ri
 poultry 1.33, fish 1.25, vegetables 1.1; approximate, with the source of each figure). The raw SR24 food is found by
 the name stem (the name up to the cooking word, "Beans, adzuki, mature seeds"): an SR24 food of the same group whose
 name starts with the stem and says raw/dry/unprepared ("Beans, adzuki, mature seeds, raw"); the stem is shortened
-one segment at a time until one is found (a one-segment stem only matches names adding nothing but raw words:
+one segment at a time until one is found (a one-segment stem only matches names whose next segment is a raw word:
 "Lentils, raw"). With no raw food in SR24 the cooked food's id is kept and the line is named after the stem
 ("Oats, dry").
 """
@@ -133,13 +133,23 @@ def _raw_candidates(sr_table: FoodTable) -> pd.DataFrame:
     return cached
 
 
+PART_SEGMENT = re.compile(r"^(skin|peel|leaves|seeds|sprouts?|sprouted|stems?)$")
+
+
+def _plain_raw_form(lower_name: str) -> bool:
+    """True for "lentils, raw" or "spaghetti, dry, enriched": the second segment is a raw word and no later one
+    names a part of the food ("potatoes, raw, skin" is not the purchase form of potatoes)."""
+    parts = [p.strip() for p in lower_name.split(",")]
+    return len(parts) >= 2 and bool(RAW_WORDS.search(parts[1])) and not any(PART_SEGMENT.match(p) for p in parts[2:])
+
+
 def raw_food(name: str, group: str, sr_table: FoodTable, prefer: str = "raw") -> str | None:
     """The SR24 id of the raw/dry form of a cooked food, or None.
 
     A candidate is in the same group, says raw/dry/unprepared and not cooked, and its name starts with the stem at a
     segment boundary (at a word boundary when the cooking word cut the last segment: "Soybeans, mature" ->
-    "Soybeans, mature seeds, raw"); with a one-segment stem only names that add nothing but raw words count
-    ("Lentils, raw", "Sweet potato, raw, unprepared"). Among candidates: the same frozen-or-not state first, then
+    "Soybeans, mature seeds, raw"); with a one-segment stem only names whose second segment is a raw word count
+    ("Lentils, raw", "Spaghetti, dry, enriched"; not "Potatoes, raw, skin"). Among candidates: the same frozen-or-not state first, then
     the ``prefer`` word ("raw" or "dry"), then the most words shared with the cooked name, then the shortest name,
     then the lowest id."""
     candidates = _raw_candidates(sr_table)
@@ -158,8 +168,7 @@ def raw_food(name: str, group: str, sr_table: FoodTable, prefer: str = "raw") ->
             boundary |= lower.str.startswith(prefix + " ")
         found = candidates[(lower == prefix) | boundary]
         if size == 1:
-            rest = found["lower"].str.split(",").str[1:]
-            found = found[rest.map(lambda parts: all(RAW_WORDS.search(p) or "fresh" in p for p in parts))]
+            found = found[found["lower"].map(_plain_raw_form)]
         if len(found):
             other_state = [(FROZEN.search(n) is not None) != frozen for n in found["name"]]
             not_wanted = [wanted.search(n) is None for n in found["name"]]

@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # the catalogue type only; foods never imports optimizer
     from foods.table import FoodTable
 
 SHOPPING_COLUMNS = ["section", "food_id", "food", "total_grams", "household", "buy", "buy_grams", "estimated_cost",
-                    "price_source", "eaten_as", "conversion", "pantry"]
+                    "price_source", "eaten_as", "eaten_grams", "conversion", "pantry"]
 PANTRY_BUY = "pantry (have on hand)"
 __all__ = ["GRAMS_PER_OUNCE", "OTHER_SECTION", "SECTION_ORDER", "SHOPPING_COLUMNS", "ShoppingSummary",
            "purchase_amount", "shopping_list", "shopping_summary", "store_section"]
@@ -76,7 +76,8 @@ def shopping_list(
     food to buy: a raw/dry form, a recipe ingredient or the plan food itself), total_grams (g of it needed),
     household (portion count of what was eaten, for a line from one plan food), buy (text), buy_grams (g, rounded
     up; 0 for pantry lines), estimated_cost (NaN when unpriced), price_source ("plan", the catalogue's price source
-    or ""), eaten_as (the plan foods it is for), conversion ("" when bought as eaten), pantry (bool).
+    or ""), eaten_as (the plan foods it is for), eaten_grams (g before conversion: as eaten, or as listed in a
+    dish's recipe), conversion ("" when bought as eaten), pantry (bool).
     ``frame.attrs["summary"]`` holds a :class:`ShoppingSummary` as a dict (see :func:`shopping_summary`).
     """
     if units not in ("metric", "us"):
@@ -100,7 +101,7 @@ def shopping_list(
             "section": line.section, "food_id": line.purchase_id, "food": line.purchase_food,
             "total_grams": line.grams, "household": household, "buy": buy_text, "buy_grams": buy_grams,
             "estimated_cost": line.cost, "price_source": line.price_source, "eaten_as": line.eaten_as,
-            "conversion": line.conversion, "pantry": bool(line.pantry),
+            "eaten_grams": line.eaten_grams, "conversion": line.conversion, "pantry": bool(line.pantry),
         })
     out = pd.DataFrame(rows, columns=SHOPPING_COLUMNS)
     if len(out):

@@ -288,7 +288,7 @@ def test_issue_workflow_with_the_main_cli_and_cofactor_db(capsys, db, tmp_path, 
     sheets = pd.read_excel(xlsx, sheet_name=None, dtype={"food_id": str})
     assert {"Plan", "Nutrients", "Shopping list"} <= set(sheets)
     assert sheets["Plan"]["grams"].sum() == pytest.approx(plan.items["grams"].sum())
-    assert sheets["Shopping list"]["total_grams"].sum() == pytest.approx(plan.items["grams"].sum())
+    assert sheets["Shopping list"]["eaten_grams"].sum() == pytest.approx(plan.items["grams"].sum())
 
 
 def test_export_prices_the_shopping_list_with_a_saved_price_list(capsys, db, tmp_path):
