@@ -7,8 +7,9 @@
 * a cooked food (a plan food or a recipe ingredient) becomes its raw/dry form by a documented cooking yield
   (:mod:`optimizer.io.purchase_forms`, ``optimizer/data/cooking_yields.csv``): 460 g cooked adzuki beans -> 184 g
   dry "Beans, adzuki, mature seeds, raw";
-* water and vitamins added as recipe ingredients are dropped; salt and anything under ``pantry_below_g`` (1 g) over
-  the plan are kept as ``pantry`` lines (have it on hand, nothing to buy).
+* water and vitamins added as recipe ingredients are dropped; salt, anything under ``pantry_below_g`` (1 g) over
+  the plan and recipe staples of the Pantry section (oils, spices, sugar, vinegar) under 30 g are kept as
+  ``pantry`` lines (have it on hand, nothing to buy).
 
 Each line gets its store section (:mod:`optimizer.io.store_sections`) and, when a price is known, its cost.
 :func:`buy_amount` rounds a line up to what a shop sells (a count of a household unit such as eggs or medium
@@ -39,6 +40,9 @@ DROPPED = re.compile(r"^(water\b|beverages, water\b|ice\b|ice cubes)|\bas ingred
 #: ingredients always kept on hand rather than bought for one week.
 PANTRY = re.compile(r"^salt\b|^salt,|table salt", re.I)
 PANTRY_BELOW_G = 1.0
+#: a recipe ingredient of the Pantry section (oil, spice, sugar, vinegar) needed in less than this (g over the plan)
+#: is a staple to have on hand, not a purchase (3 g of canola oil in a patty).
+STAPLE_BELOW_G = 30.0
 #: an amount at most 1 % of a step above a whole step is not rounded up to the next (113.4 g buys 4 oz, not 5).
 ROUNDING_SLACK = 0.01
 #: household units a shop sells by the piece, in order of preference (on the SR24 portion name, lower case).
@@ -190,7 +194,7 @@ def purchase_lines(plan: Plan, table: FoodTable | None, sr_table: FoodTable | No
     plan); ``eaten_as``/``eaten_ids`` (names/ids of the plan foods it is for, "; "-separated); ``eaten_grams`` (g
     before conversion: as eaten, or as listed in the recipe); ``via`` ("item" or "recipe"); ``conversion`` (e.g.
     "bought dry: 0.4 g per g cooked (dry beans and peas)", "" when bought as eaten) and ``yield_source``;
-    ``pantry`` (bool: salt or under ``pantry_below_g`` g, nothing to buy); ``price_per_100g``; ``cost`` (for
+    ``pantry`` (bool: salt, under ``pantry_below_g`` g, or a recipe staple under 30 g: nothing to buy); ``price_per_100g``; ``cost`` (for
     ``grams``; NaN when unpriced) and ``price_source`` ("plan" when every plan item behind a whole-item line is
     priced, else "catalogue" for the purchase food's ``price_per_100g``, else ""). Pantry lines have no cost.
     """
@@ -209,7 +213,9 @@ def purchase_lines(plan: Plan, table: FoodTable | None, sr_table: FoodTable | No
             group = str(sr_table.frame.at[purchase_id, "group"])
         else:
             group = str(part["group"].iloc[0])
-        pantry = bool(PANTRY.search(name)) or grams < pantry_below_g
+        section = store_section(group, purchase_id)
+        staple = section == "Pantry" and (part["via"] == "recipe").all() and grams < STAPLE_BELOW_G
+        pantry = bool(PANTRY.search(name)) or grams < pantry_below_g or staple
         price, source = _price(purchase_id, (prices, sr_table, table))
         whole_items = (part["via"] == "item").all() and part["plan_cost"].notna().all()
         if pantry:
@@ -220,7 +226,7 @@ def purchase_lines(plan: Plan, table: FoodTable | None, sr_table: FoodTable | No
             cost = grams / 100.0 * price
         else:
             cost, source = math.nan, ""
-        out.append({"section": "Pantry" if pantry else store_section(group, purchase_id),
+        out.append({"section": "Pantry" if pantry else section,
                     "purchase_id": purchase_id, "purchase_food": name, "grams": grams,
                     "eaten_as": _joined(part["eaten_as"]), "eaten_ids": _joined(part["eaten_ids"]),
                     "eaten_grams": float(part["eaten_grams"].sum()),

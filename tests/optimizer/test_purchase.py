@@ -77,6 +77,11 @@ def test_curry_drops_water_and_buys_raw_vegetables(sr24, fndds):
     # chicken pieces whose SR28 ids are not in SR24 are placed by their SR group code (05 = poultry)
     assert lines.loc["05000", "section"] == "Meat & poultry"
     assert OTHER_SECTION not in set(lines["section"])
+    # 2 g of canola oil and the curry powder are staples to have on hand, not purchases; the chicken is bought
+    assert lines.loc["04582", "pantry"] and lines.loc["02015", "pantry"] and not lines.loc["05000", "pantry"]
+    # olive oil eaten as a plan item of its own is bought, however little
+    oil = purchase_lines(plan_of([("04053", 20.0)], sr24), sr24, sr24).iloc[0]
+    assert oil["section"] == "Pantry" and not oil["pantry"]
 
 
 def test_cooked_sr_food_becomes_its_raw_form(sr24):
