@@ -215,8 +215,9 @@ def table_text() -> str:
 
 
 def machine() -> str:
-    import highspy  # noqa: F401
     from importlib.metadata import version
+
+    import highspy  # noqa: F401
 
     return (f"{platform.system()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
             f"highspy {version('highspy')}, PuLP {version('pulp')}")
@@ -239,7 +240,7 @@ def main() -> None:
             naive_week(max(args.time_limit, 60.0))
     text = table_text()
     print(text)
-    stamp = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     with RESULTS.open("a", encoding="utf-8") as out:
         out.write(f"\n## {stamp} — {machine()}\n\n`python benchmarks/solve_speed.py {' '.join(sys.argv[1:])}`\n\n{text}\n")
     print(f"\nAppended to {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}")

@@ -127,7 +127,8 @@ class _Builder(RealismRows, RuleRows):
             if len(pairs) > 1:
                 fixed = sum(self.vars[v.name].lowBound * g for v, g in pairs if items[v.name].locked)
                 g = self.var(f"g_d{d}_{ascii_id(f)}", 0.0, max(cap_days[f], fixed))
-                self.add_row(pulp.LpConstraint(linear_expression(pairs + [(g, -1.0)]), pulp.LpConstraintEQ, f"link_d{d}_{ascii_id(f)}", 0.0))
+                self.add_row(pulp.LpConstraint(linear_expression(pairs + [(g, -1.0)]), pulp.LpConstraintEQ,
+                                               f"link_d{d}_{ascii_id(f)}", 0.0))
                 self.day_grams[(d, f)] = linear_expression([(g, 1.0)])
             else:
                 self.day_grams[(d, f)] = linear_expression(pairs)
@@ -357,7 +358,7 @@ class _Builder(RealismRows, RuleRows):
                 add(self.vars[name], w["cost"] * sup.price_per_unit * taken)
         if w.get("change"):
             self._change_terms(add, w["change"])
-        for (d, f), u in getattr(self, "used", {}).items():
+        for (_, f), u in getattr(self, "used", {}).items():
             add(u, s.use_penalty.get(f, 0.0))
         self.prob.setObjective(linear_expression(list(terms.items())))
 
@@ -377,7 +378,8 @@ class _Builder(RealismRows, RuleRows):
             if (d, f) in meal_foods:
                 for name, it in self.items.items():
                     if it.day == d and it.food_id == f:
-                        self._deviation(add, weight, [(self.vars[name], it.grams_per_unit)], meal_usual.get((d, it.meal, f), 0.0), f"{ascii_id(it.meal)}_{ascii_id(f)}_d{d}")
+                        self._deviation(add, weight, [(self.vars[name], it.grams_per_unit)],
+                                        meal_usual.get((d, it.meal, f), 0.0), f"{ascii_id(it.meal)}_{ascii_id(f)}_d{d}")
             elif (d, f) in day_usual:
                 self._deviation(add, weight, list(expr.items()), day_usual[(d, f)], f"{ascii_id(f)}_d{d}")
             else:
@@ -387,7 +389,8 @@ class _Builder(RealismRows, RuleRows):
     def _deviation(self, add: Callable[[pulp.LpVariable, float], None], weight: float, pairs: Pairs,
                    usual_grams: float, tag: str) -> None:
         over, under = self.var(f"dev_over_{tag}", 0.0), self.var(f"dev_under_{tag}", 0.0)
-        self.add_row(pulp.LpConstraint(linear_expression(pairs + [(over, -1.0), (under, 1.0)]), pulp.LpConstraintEQ, f"dev_{tag}", usual_grams))
+        self.add_row(pulp.LpConstraint(linear_expression(pairs + [(over, -1.0), (under, 1.0)]), pulp.LpConstraintEQ,
+                                       f"dev_{tag}", usual_grams))
         add(over, weight / 100.0)
         add(under, weight / 100.0)
 

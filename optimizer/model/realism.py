@@ -79,7 +79,8 @@ class RealismRows(ModelBase):
                 continue
             zv = self.var(f"z_{name[2:]}", 0.0, 1.0, integer=True)
             indicator[name] = zv
-            self.add_row(pulp.LpConstraint(linear_expression([(v, 1.0), (zv, -float(v.upBound))]), pulp.LpConstraintLE, f"zub_{name[2:]}", 0.0))
+            self.add_row(pulp.LpConstraint(linear_expression([(v, 1.0), (zv, -float(v.upBound))]), pulp.LpConstraintLE,
+                                           f"zub_{name[2:]}", 0.0))
             if s.min_foods_per_meal:  # counted foods must be eaten: z = 1 only with at least a portion (or some grams)
                 least = 1.0 if s.household else min(CONTINUOUS_USED_GRAMS, float(v.upBound))
                 self.add_row(pulp.LpConstraint(linear_expression([(v, 1.0), (zv, -least)]), pulp.LpConstraintGE, f"zlb_{name[2:]}", 0.0))

@@ -65,10 +65,12 @@ class RuleRows(ModelBase):
             r_max, r_min = s.rule.calcium_magnesium_ratio_max, s.rule.calcium_magnesium_ratio_min
             if r_max:
                 self.row(f"ratio_max_d{d}", [(ca, 1.0), (mg, -r_max)], "<=", 0.0,
-                         RowInfo("ratio", "normal", "max", r_max, "calcium_magnesium_ratio", "calcium_mg", d), scale=r_max * max(rda, 100.0))
+                         RowInfo("ratio", "normal", "max", r_max, "calcium_magnesium_ratio", "calcium_mg", d),
+                         scale=r_max * max(rda, 100.0))
             if r_min:
                 self.row(f"ratio_min_d{d}", [(ca, 1.0), (mg, -r_min)], ">=", 0.0,
-                         RowInfo("ratio", "normal", "min", r_min, "calcium_magnesium_ratio", "calcium_mg", d), scale=r_min * max(rda, 100.0))
+                         RowInfo("ratio", "normal", "min", r_min, "calcium_magnesium_ratio", "calcium_mg", d),
+                         scale=r_min * max(rda, 100.0))
 
     def _nonconvex_rule(self, d: int, e: pulp.LpVariable, dose: list[tuple[pulp.LpVariable, float]]) -> None:
         """extra >= f(dose) for a nondecreasing, non-convex piecewise-linear f (lambda + segment binaries)."""
@@ -85,7 +87,8 @@ class RuleRows(ModelBase):
         add(pulp.LpConstraint(linear_expression([(z, 1.0) for z in seg]), pulp.LpConstraintEQ, f"seg_sum_d{d}", 1.0))
         add(pulp.LpConstraint(linear_expression([(lv, x) for lv, x in zip(lam, xs)] + [(v, -c) for v, c in dose]),
                               pulp.LpConstraintEQ, f"lam_dose_d{d}", 0.0))
-        add(pulp.LpConstraint(linear_expression([(e, 1.0)] + [(lv, -y) for lv, y in zip(lam, ys)]), pulp.LpConstraintGE, f"lam_extra_d{d}", 0.0))
+        add(pulp.LpConstraint(linear_expression([(e, 1.0)] + [(lv, -y) for lv, y in zip(lam, ys)]), pulp.LpConstraintGE,
+                              f"lam_extra_d{d}", 0.0))
         for k, lv in enumerate(lam):
             adj = [z for j, z in enumerate(seg) if j in (k - 1, k)]
             add(pulp.LpConstraint(linear_expression([(lv, 1.0)] + [(z, -1.0) for z in adj]), pulp.LpConstraintLE, f"lam_adj_d{d}_{k}", 0.0))
