@@ -25,7 +25,8 @@ def test_every_example_validates_as_a_plan_request(path):
 
 
 def test_example_contents_match_their_names():
-    load = lambda stem: PlanRequest.model_validate_json((EXAMPLES / f"{stem}.json").read_text(encoding="utf-8"))
+    def load(stem):
+        return PlanRequest.model_validate_json((EXAMPLES / f"{stem}.json").read_text(encoding="utf-8"))
     week = load("person_default_week")
     assert week.profile.sex == "female" and week.profile.age == 45 and week.days == 7
     vegan = load("vegan_50ug_vitamin_d")

@@ -10,8 +10,7 @@ import pytest
 
 import foods
 from optimizer.domain.errors import RequestError
-from optimizer.domain.food_pattern import CALORIE_LEVELS, DAILY_KEYS, WEEKLY_KEYS, food_pattern, nearest_level, \
-    pattern_table
+from optimizer.domain.food_pattern import CALORIE_LEVELS, DAILY_KEYS, WEEKLY_KEYS, food_pattern, nearest_level, pattern_table
 
 SHARED = Path("/work/shared/data/dga-2020-2025/healthy_us_style_pattern_table_A3-2.csv")
 

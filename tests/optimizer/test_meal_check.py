@@ -71,7 +71,8 @@ def test_a_good_day_passes_and_its_groups_are_a_recount(fndds):
     (replace("snack", [("snack", CHICKEN_BREAST, 100)]), "Monday's snack has foods that do not fit a snack: Baked chicken breast"),
     (replace("lunch", [("lunch", "27146150", 300), ("lunch", "26137120", 100)]),
      "Monday's lunch has foods that do not fit a lunch: Salmon with oil"),
-    ([r if r[1] != OLIVE_OIL else ("dinner", OLIVE_OIL, 40) for r in GOOD_DAY], "Monday's dinner has 40 g of Olive oil (at most 14 g of oil)"),
+    ([r if r[1] != OLIVE_OIL else ("dinner", OLIVE_OIL, 40) for r in GOOD_DAY],
+     "Monday's dinner has 40 g of Olive oil (at most 14 g of oil)"),
 ])
 def test_bad_meals_are_named(fndds, rows, problem):
     report = check_meals(one_day(rows), fndds, energy_kcal=2000)

@@ -9,8 +9,8 @@ import pytest
 
 import foods
 import optimizer
-from optimizer.model.builder import build_model
 from optimizer.domain.rule import MagnesiumVitaminDRule
+from optimizer.model.builder import build_model
 
 SOLVERS = ["highs", "cbc"]
 D3_DAILY = ["d3_400iu", "d3_1000iu", "d3_2000iu", "d3_5000iu"]

@@ -2,10 +2,10 @@
 
 import pandas as pd
 
-from optimizer.results.plan import DISCLAIMER, AppliedTarget, Explanation, Fix, Plan, PlanItem, Shortfall, SupplementDose
 from optimizer.domain.profile import Profile
 from optimizer.domain.request import PlanRequest
 from optimizer.domain.targets import Target, Targets
+from optimizer.results.plan import DISCLAIMER, AppliedTarget, Explanation, Fix, Plan, PlanItem, Shortfall, SupplementDose
 
 
 def _plan(**kw) -> Plan:

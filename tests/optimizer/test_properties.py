@@ -15,10 +15,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 import foods
-from optimizer.planner import plan as make_plan
 from optimizer.domain.request import PlanRequest
 from optimizer.domain.rule import MagnesiumVitaminDRule
 from optimizer.domain.targets import Target, Targets
+from optimizer.planner import plan as make_plan
 from optimizer.results.verify import verify_plan
 
 NUTRIENTS = ["energy_kcal", "protein_g", "magnesium_mg", "calcium_mg", "vitamin_d_ug"]
@@ -136,8 +136,8 @@ def test_a_known_feasible_diet_always_gets_a_verified_plan(cat, lows, highs):
 
 
 @SETTINGS
-@given(cat=catalogues(), lows=fractions, highs=multiples, which=st.sampled_from(["energy_kcal", "protein_g", "magnesium_mg", "vitamin_d_ug"]),
-       factor=st.floats(1.0, 1.6))
+@given(cat=catalogues(), lows=fractions, highs=multiples,
+       which=st.sampled_from(["energy_kcal", "protein_g", "magnesium_mg", "vitamin_d_ug"]), factor=st.floats(1.0, 1.6))
 def test_tightening_a_minimum_never_lowers_the_lp_optimum(cat, lows, highs, which, factor):
     table, diet = cat
     targets = targets_around(diet_totals(table, diet), lows, highs)

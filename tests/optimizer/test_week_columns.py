@@ -13,8 +13,8 @@ import foods
 import optimizer
 from optimizer.compile import compiler
 from optimizer.compile.candidates import select_candidates
-from optimizer.model.master import MenuColumn, build_master, build_master_dual
 from optimizer.model.builder import build_model
+from optimizer.model.master import MenuColumn, build_master, build_master_dual
 from optimizer.solve.adapter import SolveOptions, solve
 from optimizer.solve.deadline import Deadline
 from optimizer.strategies.columns import applicable, compose_by_columns
