@@ -4,7 +4,6 @@ and a combined D3 + magnesium product only when its magnesium is needed (objecti
 from __future__ import annotations
 
 import pandas as pd
-import pytest
 
 import foods
 import optimizer
