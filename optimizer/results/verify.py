@@ -24,172 +24,30 @@ import pandas as pd
 
 from optimizer.compile.safety import safety_violations
 from optimizer.compile.unknowns import unknown_violations
-from optimizer.results.plan import Plan, Verification
 from optimizer.domain.targets import Targets
+from optimizer.results.checker import Checker, food_names, item_label
+from optimizer.results.plan import Plan, Verification
+from optimizer.results.totals import (
+    DIET_COLUMNS,
+    KCAL_PER_UNIT,
+    compute_totals,
+    in_index,
+    requested_targets,
+    supplemental_intake,
+)
+from optimizer.results.verify_nutrients import (
+    check_applied_vs_requested,
+    check_meal_shares,
+    check_plan_totals,
+    check_prescribed_dose,
+    check_rule,
+    check_targets,
+)
 
 if TYPE_CHECKING:  # foods never imports optimizer; we only need the types here
     from foods.supplements import SupplementCatalogue
     from foods.table import FoodTable
 
-#: kcal per unit for energy-percent targets when the applied target does not say (Atwater factors).
-KCAL_PER_UNIT: dict[str, float] = {
-    "protein_g": 4.0,
-    "carbohydrate_g": 4.0,
-    "fat_g": 9.0,
-    "saturated_fat_g": 9.0,
-    "monounsaturated_fat_g": 9.0,
-    "polyunsaturated_fat_g": 9.0,
-    "sugars_g": 4.0,
-    "alcohol_g": 7.0,
-}
-DIET_COLUMNS = {"vegan": "vegan", "vegetarian": "vegetarian", "pescatarian": "pescatarian"}
-
-
-# -- recomputation -------------------------------------------------------------------------------
-def supplemental_intake(
-    supplements_df: pd.DataFrame | None, supplements: SupplementCatalogue | None, days: int
-) -> pd.DataFrame:
-    """Supplemental vitamin D (µg/day) and magnesium (label mg/day and absorbed mg/day) per day 1..days.
-
-    Recomputed from the catalogue's label values × units; weekly-schedule products are spread as
-    total / max(days, 7) on every day. Columns: ``vitamin_d_ug, magnesium_mg, magnesium_absorbed_mg``.
-    Raises ``KeyError`` naming an unknown supplement id.
-    """
-    index = pd.Index(range(1, days + 1), name="day")
-    out = pd.DataFrame(0.0, index=index, columns=["vitamin_d_ug", "magnesium_mg", "magnesium_absorbed_mg"])
-    if supplements_df is None or len(supplements_df) == 0:
-        return out
-    if supplements is None:
-        raise KeyError("the plan has supplements but no supplement catalogue was given")
-    cat = supplements.frame
-    unknown = sorted(set(supplements_df["supplement_id"]) - set(cat.index))
-    if unknown:
-        raise KeyError(f"unknown supplement id(s) {unknown}; see foods.load_supplements().frame.index")
-    rows = cat.loc[supplements_df["supplement_id"].to_numpy()]
-    units = supplements_df["units"].to_numpy(dtype=float)
-    vit_d = units * _col(rows, "vitamin_d_ug_per_unit")
-    mg = units * _col(rows, "magnesium_mg_per_unit")
-    absorbed = mg * _col(rows, "absorption_factor", default=1.0)
-    weekly = (rows["schedule"].astype(str).to_numpy() == "weekly") if "schedule" in rows else np.zeros(len(rows), bool)
-    days_arr = supplements_df["day"].to_numpy(dtype=int)
-    per_day = pd.DataFrame(
-        {"day": days_arr, "vitamin_d_ug": vit_d, "magnesium_mg": mg, "magnesium_absorbed_mg": absorbed}
-    )
-    daily_part = per_day[~weekly].groupby("day").sum()
-    out = out.add(daily_part.reindex(index, fill_value=0.0), fill_value=0.0)
-    if weekly.any():
-        spread = per_day[weekly][["vitamin_d_ug", "magnesium_mg", "magnesium_absorbed_mg"]].sum() / max(days, 7)
-        out = out + spread
-    return out
-
-
-def compute_totals(
-    items_df: pd.DataFrame,
-    supplements_df: pd.DataFrame | None,
-    foods: FoodTable,
-    supplements: SupplementCatalogue | None,
-    *,
-    days: int | None = None,
-    nutrients: Iterable[str] | None = None,
-) -> pd.DataFrame:
-    """Daily totals from the catalogues: one row per day (index ``day``), one column per nutrient key.
-
-    ``items_df`` needs ``day, food_id, grams``; ``supplements_df`` needs ``day, supplement_id, units``.
-    Foods contribute grams/100 × value per 100 g (NaN as 0); supplements add vitamin D (label µg) and
-    magnesium (label mg × absorption_factor), weekly products spread over the week. ``days`` defaults to the
-    largest day present; ``nutrients`` to every nutrient column of ``foods``.
-    """
-    cols = list(nutrients) if nutrients is not None else list(foods.nutrient_columns)
-    frame = foods.frame
-    present = [c for c in cols if c in frame.columns]
-    n_days = days or int(max([0, *items_df.get("day", []), *([] if supplements_df is None else supplements_df.get("day", []))]))
-    index = pd.Index(range(1, n_days + 1), name="day")
-    totals = pd.DataFrame(0.0, index=index, columns=cols)
-    if len(items_df):
-        ids = items_df["food_id"].astype(str).to_numpy()
-        unknown = sorted(f for f in set(ids) if f not in frame.index)  # hash lookups, not a set of the catalogue
-        if unknown:
-            from foods.errors import UnknownFoodError
-
-            raise UnknownFoodError(unknown[0], "The plan names a food that is not in this catalogue.")
-        values = frame.loc[ids, present].to_numpy(dtype=float)
-        values = np.nan_to_num(values, nan=0.0) * (items_df["grams"].to_numpy(dtype=float)[:, None] / 100.0)
-        by_day = pd.DataFrame(values, columns=present).assign(day=items_df["day"].to_numpy(dtype=int)).groupby("day").sum()
-        totals.loc[:, present] = by_day.reindex(index, fill_value=0.0).to_numpy()
-    supp = supplemental_intake(supplements_df, supplements, n_days)
-    if "vitamin_d_ug" in totals.columns:
-        totals["vitamin_d_ug"] += supp["vitamin_d_ug"]
-    if "magnesium_mg" in totals.columns:
-        totals["magnesium_mg"] += supp["magnesium_absorbed_mg"]
-    return totals
-
-
-def requested_targets(request: Any) -> Targets:
-    """The targets a request asks for (before the rule raises magnesium): DRI targets for the profile with the
-    request's overrides, or the request's own target set."""
-    if isinstance(request.targets, Targets):
-        return request.targets
-    if request.profile is not None:
-        from optimizer.domain.targets import targets_for
-
-        return targets_for(request.profile).with_overrides(request.targets)
-    return Targets().with_overrides(request.targets)
-
-
-def _names(frame: pd.DataFrame) -> dict[str, str]:
-    """Food id -> name (as text) for the whole catalogue (plain lists: fast on Arrow-backed columns)."""
-    if "name" not in frame.columns:
-        return {}
-    return dict(zip(frame.index.tolist(), frame["name"].astype(str).tolist()))
-
-
-def _in_index(values: pd.Series, index: pd.Index) -> np.ndarray:
-    """Which ``values`` (as text) are ids in ``index``: hash lookups per value, not ``isin`` (which converts
-    the whole catalogue index)."""
-    return np.fromiter((v in index for v in values.astype(str)), dtype=bool, count=len(values))
-
-
-def _col(rows: pd.DataFrame, name: str, default: float = 0.0) -> np.ndarray:
-    if name not in rows.columns:
-        return np.full(len(rows), default)
-    return np.nan_to_num(rows[name].to_numpy(dtype=float), nan=default)
-
-
-# -- the checker ---------------------------------------------------------------------------------
-class _Checker:
-    def __init__(self, tolerance: float) -> None:
-        self.tol = tolerance
-        self.violations: list[str] = []
-        self.warnings: list[str] = []
-        self.checked = 0
-
-    def slack(self, bound: float) -> float:
-        return self.tol * max(1.0, abs(bound))
-
-    def at_least(self, value: float, bound: float, what: str, unit: str = "") -> None:
-        self.checked += 1
-        if not value >= bound - self.slack(bound):
-            self.violations.append(f"{what}: {value:.6g} {unit} is below the minimum {bound:.6g} {unit} (short by {bound - value:.4g})".replace("  ", " "))
-
-    def at_most(self, value: float, bound: float, what: str, unit: str = "") -> None:
-        self.checked += 1
-        if not value <= bound + self.slack(bound):
-            self.violations.append(f"{what}: {value:.6g} {unit} is above the maximum {bound:.6g} {unit} (over by {value - bound:.4g})".replace("  ", " "))
-
-    def equal(self, value: float, expected: float, what: str, unit: str = "") -> None:
-        self.checked += 1
-        if not abs(value - expected) <= self.slack(expected):
-            self.violations.append(f"{what}: {value:.6g} {unit} but should be {expected:.6g} {unit} (off by {value - expected:.4g})".replace("  ", " "))
-
-    def require(self, ok: bool, message: str) -> None:
-        self.checked += 1
-        if not ok:
-            self.violations.append(message)
-
-
-def _where(row: Any, names: dict[str, str]) -> str:
-    name = names.get(row.food_id, "")
-    return f"day {row.day}, {row.meal}, {row.food_id}" + (f" ({name})" if name else "")
 
 
 def _exempt_foods(request: Any) -> set[str]:
@@ -207,18 +65,18 @@ def verify_plan(
     Returns ``Verification(passed, violations, checked)``; each violation names the day/meal/food/nutrient and
     by how much. ``tolerance`` is relative with an absolute floor (see module docstring).
     """
-    chk = _Checker(tolerance)
+    chk = Checker(tolerance)
     req = plan.request
     items = plan.items
     supp_df = plan.supplements
     frame = foods.frame
-    names = _names(frame)
+    names = food_names(frame)
 
     _check_items(chk, plan, foods, names)
     _check_food_rules(chk, plan, foods, names)
     _check_supplements(chk, plan, supplements)
 
-    known = items[_in_index(items["food_id"], frame.index)] if len(items) else items
+    known = items[in_index(items["food_id"], frame.index)] if len(items) else items
     try:
         supp_ok = supp_df.iloc[0:0]
         if len(supp_df) and supplements is not None:
@@ -236,18 +94,18 @@ def verify_plan(
         chk.warnings.append(f"requested targets could not be resolved ({exc}); rule and target-strictness checks skipped")
     target_nutrients = {t.nutrient for t in plan.target_rows}
     chk.warnings += _unknown_lines(known, frame, target_nutrients, names)
-    _check_targets(chk, plan, totals, supp_day, requested)
-    _check_rule(chk, plan, totals, supp_day, requested)
-    _check_meal_shares(chk, plan, known, frame, totals)
-    _check_prescribed_dose(chk, plan, supp_day)
+    check_targets(chk, plan, totals, supp_day, requested)
+    check_rule(chk, plan, totals, supp_day, requested)
+    check_meal_shares(chk, plan, known, frame, totals)
+    check_prescribed_dose(chk, plan, supp_day)
     if requested is not None:
-        _check_applied_vs_requested(chk, plan, requested)
-    _check_plan_totals(chk, plan, totals, target_nutrients)
+        check_applied_vs_requested(chk, plan, requested)
+    check_plan_totals(chk, plan, totals, target_nutrients)
     _check_safety(chk, plan, frame)
     return _result(chk)
 
 
-def _check_safety(chk: _Checker, plan: Plan, frame: pd.DataFrame) -> None:
+def _check_safety(chk: Checker, plan: Plan, frame: pd.DataFrame) -> None:
     """Life-stage food safety and unknown values under a maximum, re-checked on the planned foods."""
     used = [r.food_id for r in plan.item_rows if r.grams > 0]
     try:
@@ -256,20 +114,20 @@ def _check_safety(chk: _Checker, plan: Plan, frame: pd.DataFrame) -> None:
         chk.violations.append(f"food safety could not be checked: {exc}")
 
 
-def _result(chk: _Checker) -> Verification:
+def _result(chk: Checker) -> Verification:
     extra = {"warnings": chk.warnings} if "warnings" in Verification.model_fields else {}
     return Verification(passed=not chk.violations, violations=chk.violations, checked=chk.checked,
                         tolerance=chk.tol, **extra)
 
 
 # -- items, portions, amounts --------------------------------------------------------------------
-def _check_items(chk: _Checker, plan: Plan, foods: FoodTable, names: dict[str, str]) -> None:
+def _check_items(chk: Checker, plan: Plan, foods: FoodTable, names: dict[str, str]) -> None:
     req = plan.request
     frame = foods.frame
     prices = frame["price_per_100g"] if "price_per_100g" in frame.columns else None
     locked_keys = {(x.day, x.meal, x.food_id) for x in req.locked}
     for row in plan.item_rows:
-        where = _where(row, names)
+        where = item_label(row, names)
         chk.require(row.food_id in frame.index, f"{where}: food id '{row.food_id}' is not in the food catalogue")
         if row.food_id in frame.index and "name" in frame.columns:
             chk.require(row.food == str(frame.at[row.food_id, "name"]),
@@ -310,7 +168,7 @@ def _check_items(chk: _Checker, plan: Plan, foods: FoodTable, names: dict[str, s
             continue
         item_cap = req.item_caps(row.food_id)[0]
         if math.isfinite(item_cap):
-            chk.at_most(row.grams, item_cap, f"{_where(row, names)}: single item (max_item_grams)", "g")
+            chk.at_most(row.grams, item_cap, f"{item_label(row, names)}: single item (max_item_grams)", "g")
     per_food_day = items.groupby(["day", "food_id"], as_index=False)["grams"].sum()
     locked_food_days = {(d, f) for d, _, f in locked_keys}
     for row in per_food_day.itertuples(index=False):
@@ -353,7 +211,7 @@ def _variety_rules(request: Any) -> tuple[int | None, int | None]:
     return effective_variety(request)
 
 
-def _check_locks(chk: _Checker, plan: Plan, items: pd.DataFrame, foods: FoodTable, names: dict[str, str]) -> None:
+def _check_locks(chk: Checker, plan: Plan, items: pd.DataFrame, foods: FoodTable, names: dict[str, str]) -> None:
     req = plan.request
     for lock in req.locked:
         here = items
@@ -386,7 +244,7 @@ def _check_locks(chk: _Checker, plan: Plan, items: pd.DataFrame, foods: FoodTabl
                 chk.require(grams > chk.tol, f"{what} is missing")
 
 
-def _check_food_rules(chk: _Checker, plan: Plan, foods: FoodTable, names: dict[str, str]) -> None:
+def _check_food_rules(chk: Checker, plan: Plan, foods: FoodTable, names: dict[str, str]) -> None:
     """Exclusions, diet pattern, allergens, candidate set and meal fit."""
     req = plan.request
     frame = foods.frame
@@ -402,7 +260,7 @@ def _check_food_rules(chk: _Checker, plan: Plan, foods: FoodTable, names: dict[s
         if row.food_id not in frame.index or row.grams <= chk.tol:
             continue
         food = frame.loc[row.food_id]
-        where = _where(row, names)
+        where = item_label(row, names)
         chk.require(row.food_id not in excluded_foods, f"{where}: food is excluded (exclude_foods)")
         if excluded_groups and "group" in frame.columns:
             chk.require(str(food["group"]).lower() not in excluded_groups, f"{where}: food group '{food['group']}' is excluded")
@@ -429,7 +287,7 @@ def _check_food_rules(chk: _Checker, plan: Plan, foods: FoodTable, names: dict[s
             chk.require(row.meal in listed, f"{where}: this food is not eaten at {row.meal} (its meals: {', '.join(sorted(listed))})")
 
 
-def _check_supplements(chk: _Checker, plan: Plan, supplements: SupplementCatalogue | None) -> None:
+def _check_supplements(chk: Checker, plan: Plan, supplements: SupplementCatalogue | None) -> None:
     req = plan.request
     rows = plan.supplement_rows
     if not rows:
@@ -475,8 +333,8 @@ def unknown_values(plan: Plan, foods: FoodTable, nutrients: Iterable[str] | None
     frame = foods.frame
     wanted = set(nutrients) if nutrients is not None else {t.nutrient for t in plan.target_rows}
     items = plan.items
-    items = items[_in_index(items["food_id"], frame.index) & (items["grams"] > 0).to_numpy()] if len(items) else items
-    return _unknown_lines(items, frame, wanted, _names(frame))
+    items = items[in_index(items["food_id"], frame.index) & (items["grams"] > 0).to_numpy()] if len(items) else items
+    return _unknown_lines(items, frame, wanted, food_names(frame))
 
 
 def _unknown_lines(items: pd.DataFrame, frame: pd.DataFrame, nutrients: set[str], names: dict[str, str]) -> list[str]:
@@ -487,175 +345,8 @@ def _unknown_lines(items: pd.DataFrame, frame: pd.DataFrame, nutrients: set[str]
     lines = []
     for row, missing in zip(items.itertuples(index=False), values):
         if missing.any() and row.grams > 0:
-            lines.append(f"{_where(row, names)}: unknown {', '.join(c for c, m in zip(cols, missing) if m)} counted as 0")
+            lines.append(f"{item_label(row, names)}: unknown {', '.join(c for c, m in zip(cols, missing) if m)} counted as 0")
     return lines
 
 
-def _nutrient_series(target: Any, totals: pd.DataFrame, supp_day: pd.DataFrame) -> pd.Series | None:
-    if target.applies_to == "supplements":
-        if target.nutrient == "vitamin_d_ug":
-            return supp_day["vitamin_d_ug"]
-        if target.nutrient == "magnesium_mg":
-            return supp_day["magnesium_mg"]
-        return pd.Series(0.0, index=supp_day.index)
-    if target.nutrient not in totals.columns:
-        return None
-    return totals[target.nutrient]
-
-
-def _kcal_per_unit(requested: Targets | None, target: Any) -> float | None:
-    if requested is not None and target.key in requested and requested[target.key].kcal_per_unit:
-        return float(requested[target.key].kcal_per_unit)
-    return KCAL_PER_UNIT.get(target.nutrient)
-
-
-def _check_targets(chk: _Checker, plan: Plan, totals: pd.DataFrame, supp_day: pd.DataFrame, requested: Targets | None) -> None:
-    for t in plan.target_rows:
-        series = _nutrient_series(t, totals, supp_day)
-        if series is None:
-            chk.require(False, f"target {t.key}: nutrient '{t.nutrient}' is not in the food catalogue")
-            continue
-        unit = t.unit or ("% energy" if t.kind == "energy_percent" else "")
-        scope = " (supplements only)" if t.applies_to == "supplements" else ""
-        if t.kind == "energy_percent":
-            k = _kcal_per_unit(requested, t)
-            if k is None or "energy_kcal" not in totals.columns:
-                chk.require(False, f"target {t.key}: cannot compute percent of energy (no kcal per unit or no energy_kcal)")
-                continue
-            nutrient_kcal = series * k
-            energy = totals["energy_kcal"]
-            periods = [("weekly average", nutrient_kcal.mean(), energy.mean())] if t.period == "weekly" else [
-                (f"day {d}", nutrient_kcal[d], energy[d]) for d in totals.index]
-            for label, kcal, e in periods:
-                pct = 100.0 * kcal / e if e > 0 else 0.0
-                if t.min is not None:
-                    chk.checked += 1
-                    if not 100.0 * kcal >= t.min * e - chk.slack(t.min * e):
-                        chk.violations.append(f"{label}, {t.key}: {pct:.4g} % of energy is below the minimum {t.min:g} % (short by {t.min - pct:.3g} points)")
-                if t.max is not None:
-                    chk.checked += 1
-                    if not 100.0 * kcal <= t.max * e + chk.slack(t.max * e):
-                        chk.violations.append(f"{label}, {t.key}: {pct:.4g} % of energy is above the maximum {t.max:g} % (over by {pct - t.max:.3g} points)")
-            continue
-        if t.period == "weekly":
-            periods = [("weekly average", float(series.mean()))]
-        else:
-            periods = [(f"day {d}", float(series[d])) for d in series.index]
-        for label, value in periods:
-            if t.min is not None:
-                chk.at_least(value, t.min, f"{label}, {t.key}{scope}", unit)
-            if t.max is not None:
-                chk.at_most(value, t.max, f"{label}, {t.key}{scope}", unit)
-
-
-def _check_rule(chk: _Checker, plan: Plan, totals: pd.DataFrame, supp_day: pd.DataFrame, requested: Targets | None) -> None:
-    """Magnesium–vitamin D rule and the Ca:Mg ratio, recomputed from the request (not the applied targets)."""
-    rule = plan.request.rule
-    mg_target = None
-    if requested is not None:
-        mg_target = next((t for t in requested if t.nutrient == "magnesium_mg" and t.applies_to == "total" and t.kind == "amount"), None)
-    if mg_target is not None and "magnesium_mg" in totals.columns:
-        base = mg_target.min or 0.0
-        need = pd.Series([base + rule.extra_magnesium_mg(float(d)) for d in supp_day["vitamin_d_ug"]], index=supp_day.index)
-        mg = totals["magnesium_mg"]
-        if mg_target.period == "weekly":
-            chk.at_least(float(mg.mean()), float(need.mean()),
-                         f"weekly average, magnesium–vitamin D rule (RDA {base:g} mg + extra at {supp_day['vitamin_d_ug'].mean():.4g} µg/day vitamin D)", "mg")
-        else:
-            for d in mg.index:
-                chk.at_least(float(mg[d]), float(need[d]),
-                             f"day {d}, magnesium–vitamin D rule (requirement {base:g} mg + {need[d] - base:.4g} mg extra at {supp_day.at[d, 'vitamin_d_ug']:.4g} µg supplemental vitamin D)", "mg")
-    if "calcium_mg" in totals.columns and "magnesium_mg" in totals.columns and (
-        rule.calcium_magnesium_ratio_max is not None or rule.calcium_magnesium_ratio_min is not None
-    ):
-        for d in totals.index:
-            ca, mg = float(totals.at[d, "calcium_mg"]), float(totals.at[d, "magnesium_mg"])
-            ratio = ca / mg if mg > 0 else math.inf if ca > 0 else 0.0
-            if rule.calcium_magnesium_ratio_max is not None:
-                r = rule.calcium_magnesium_ratio_max
-                chk.checked += 1
-                if not ca <= r * mg + chk.slack(r * mg):
-                    chk.violations.append(f"day {d}, calcium:magnesium ratio {ratio:.4g} is above the maximum {r:g} (calcium {ca:.5g} mg, magnesium {mg:.5g} mg; {ca - r * mg:.4g} mg calcium too many)")
-            if rule.calcium_magnesium_ratio_min is not None:
-                r = rule.calcium_magnesium_ratio_min
-                chk.checked += 1
-                if not ca >= r * mg - chk.slack(r * mg):
-                    chk.violations.append(f"day {d}, calcium:magnesium ratio {ratio:.4g} is below the minimum {r:g} (calcium {ca:.5g} mg, magnesium {mg:.5g} mg)")
-
-
-def _check_meal_shares(chk: _Checker, plan: Plan, items: pd.DataFrame, frame: pd.DataFrame, totals: pd.DataFrame) -> None:
-    """Each meal's energy within its share band of the day's energy (request.energy_shares())."""
-    shares = plan.request.energy_shares()
-    if not shares or "energy_kcal" not in frame.columns or "energy_kcal" not in totals.columns:
-        return
-    if len(items):
-        per_100g = frame.loc[items["food_id"].astype(str).to_numpy(), "energy_kcal"].to_numpy(dtype=float)
-        kcal = np.nan_to_num(per_100g) * items["grams"].to_numpy(dtype=float) / 100.0
-        by_meal = pd.Series(kcal).groupby([items["day"].to_numpy(), items["meal"].to_numpy()]).sum()
-    else:
-        by_meal = pd.Series(dtype=float)
-    for d in totals.index:
-        energy = float(totals.at[d, "energy_kcal"])
-        for meal, (lo, hi) in shares.items():
-            got = float(by_meal.get((d, meal), 0.0))
-            pct = 100.0 * got / energy if energy > 0 else 0.0
-            if lo > 0:
-                chk.checked += 1
-                if not got >= lo * energy - chk.slack(lo * energy):
-                    chk.violations.append(f"day {d}, {meal}: {got:.5g} kcal is {pct:.3g} % of the day's energy, below the meal share minimum {lo * 100:g} %")
-            if hi < 1:
-                chk.checked += 1
-                if not got <= hi * energy + chk.slack(hi * energy):
-                    chk.violations.append(f"day {d}, {meal}: {got:.5g} kcal is {pct:.3g} % of the day's energy, above the meal share maximum {hi * 100:g} %")
-
-
-def _check_prescribed_dose(chk: _Checker, plan: Plan, supp_day: pd.DataFrame) -> None:
-    req = plan.request
-    if req.vitamin_d_supplement_ug is not None:
-        for d in supp_day.index:
-            chk.equal(float(supp_day.at[d, "vitamin_d_ug"]), float(req.vitamin_d_supplement_ug),
-                      f"day {d}, prescribed vitamin D supplement dose", "µg")
-    elif req.vitamin_d_weekly_supplement_ug is not None:
-        per_week = float(supp_day["vitamin_d_ug"].mean()) * 7.0
-        chk.equal(per_week, float(req.vitamin_d_weekly_supplement_ug), "prescribed weekly vitamin D supplement dose (per week)", "µg")
-
-
-def _check_applied_vs_requested(chk: _Checker, plan: Plan, requested: Targets) -> None:
-    """The applied targets may be stricter than requested (the rule raises magnesium) but never looser."""
-    req = plan.request
-    applied = {t.key: t for t in plan.target_rows}
-    raised = dict(req.clinician_override.upper_limits) if req.clinician_override else {}
-    for t in requested:
-        a = applied.get(t.key)
-        chk.require(a is not None, f"target {t.key} was requested but is missing from the plan's applied targets")
-        if a is None:
-            continue
-        if t.min is not None:
-            chk.require(a.min is not None and a.min >= t.min - chk.slack(t.min),
-                        f"target {t.key}: applied minimum {a.min} is looser than the requested {t.min:g}")
-        max_allowed = raised.get(t.key, t.max)
-        if max_allowed is not None:
-            chk.require(a.max is not None and a.max <= max_allowed + chk.slack(max_allowed),
-                        f"target {t.key}: applied maximum {a.max} is looser than the requested {max_allowed:g}")
-        if t.period == "daily":
-            chk.require(a.period == "daily", f"target {t.key}: requested daily but applied as a weekly average")
-
-
-def _check_plan_totals(chk: _Checker, plan: Plan, totals: pd.DataFrame, target_nutrients: set[str]) -> None:
-    if not plan.total_rows:
-        chk.require(not plan.has_solution, "the plan has a solution but no daily totals")
-        return
-    reported = plan.totals
-    for d in totals.index:
-        chk.require(d in reported.index, f"day {d}: missing from the plan's daily totals")
-        if d not in reported.index:
-            continue
-        for col in totals.columns:
-            if col not in reported.columns:
-                chk.require(col not in target_nutrients, f"day {d}: targeted nutrient {col} missing from the plan's totals")
-                continue
-            got = float(reported.at[d, col])
-            want = float(totals.at[d, col])
-            chk.checked += 1
-            if not (abs(got - want) <= chk.slack(want)):
-                chk.violations.append(f"day {d}, {col}: the plan reports {got:.6g} but the catalogue gives {want:.6g} (off by {got - want:.4g})")
+__all__ = ["KCAL_PER_UNIT", "compute_totals", "requested_targets", "supplemental_intake", "unknown_values", "verify_plan"]
