@@ -18,8 +18,9 @@ from optimizer.compile.candidates import Candidates, effective_variety, forbidde
 from optimizer.compile.memory import paused_gc
 from optimizer.compile.spec import FoodData, ModelSpec, SupplementData
 from optimizer.domain.errors import RequestError
+from optimizer.domain.limits import effective_targets
 from optimizer.domain.request import PlanRequest
-from optimizer.domain.targets import Targets, targets_for
+from optimizer.domain.targets import Targets
 
 GROUP_MAX_FOODS_PER_DAY = 2  # distinct foods of one food group a day
 MIN_FOODS_PER_MEAL: dict[str, int] = {"breakfast": 2, "lunch": 2, "dinner": 2}
@@ -35,25 +36,12 @@ DEFAULT_WEIGHTS: dict[str, dict[str, float]] = {
 
 def resolve_targets(request: PlanRequest) -> tuple[Targets, list[str]]:
     """Targets in effect (DRI for the profile + overrides, or the request's own set) and notes."""
-    notes: list[str] = []
-    if isinstance(request.targets, Targets):
-        targets = request.targets
-    elif request.profile is not None:
-        targets = targets_for(request.profile).with_overrides(request.targets)
-    else:
-        targets = Targets().with_overrides(request.targets)
+    targets = effective_targets(request)
     ov = request.clinician_override
-    if ov is not None:
-        rows = {t.key: t for t in targets}
-        for key, new_max in ov.upper_limits.items():
-            if key not in rows:
-                raise RequestError(f"clinician_override names target '{key}', which this plan does not have. "
-                                   f"Fix: use one of {', '.join(rows)}.")
-            rows[key] = rows[key].model_copy(update={"max": float(new_max), "note": (rows[key].note + "; " if rows[key].note else "")
-                                                     + f"upper limit raised to {new_max:g} by {ov.clinician} ({ov.reason})"})
-            notes.append(f"Clinician override by {ov.clinician}: {key} upper limit raised to {new_max:g} ({ov.reason}).")
-        targets = targets.model_copy(update={"rows": tuple(rows.values())})
-    return targets, notes
+    if ov is None:
+        return targets, []
+    return targets, [f"Clinician override by {ov.clinician}: {key} upper limit raised to {new_max:g} ({ov.reason})."
+                     for key, new_max in ov.upper_limits.items()]
 
 
 def food_data(table: Any, ids: list[str], nutrients: list[str], household: bool,

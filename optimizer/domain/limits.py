@@ -34,8 +34,12 @@ def effective_targets(request: PlanRequest) -> Targets:
     if override is not None and override.upper_limits:
         rows = {t.key: t for t in targets}
         for key, new_max in override.upper_limits.items():
-            if key in rows:
-                rows[key] = rows[key].model_copy(update={"max": float(new_max)})
+            if key not in rows:
+                raise RequestError(f"clinician_override names target '{key}', which this plan does not have. "
+                                   f"Fix: use one of {', '.join(rows)}.")
+            note = (rows[key].note + "; " if rows[key].note else "") + (
+                f"upper limit raised to {new_max:g} by {override.clinician} ({override.reason})")
+            rows[key] = rows[key].model_copy(update={"max": float(new_max), "note": note})
         targets = targets.model_copy(update={"rows": tuple(rows.values())})
     return targets
 
