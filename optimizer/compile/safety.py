@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from foods.errors import DataError
@@ -43,9 +44,9 @@ class SafetyRow:
 
     rule_id: str
     life_stages: tuple[str, ...]
-    group: re.Pattern | None
-    name: re.Pattern | None
-    except_: re.Pattern | None
+    group: re.Pattern[str] | None
+    name: re.Pattern[str] | None
+    except_: re.Pattern[str] | None
     nutrient: tuple[str, float] | None
     source: str
     description: str
@@ -68,18 +69,18 @@ class SafetyRow:
 
     def matches(self, frame: pd.DataFrame) -> pd.Series:
         """Boolean Series over ``frame`` (a food table): the foods this row excludes."""
-        names = frame["name"].astype(str).tolist() if "name" in frame.columns else [""] * len(frame)
+        names = tuple(frame["name"].astype(str).tolist()) if "name" in frame.columns else ("",) * len(frame)
         hit = pd.Series(True, index=frame.index)
         if self.group is not None:
             col = next((c for c in GROUP_COLUMNS if c in frame.columns), None)
-            groups = frame[col].fillna("").astype(str).tolist() if col else [""] * len(frame)
-            hit &= pd.Series([bool(self.group.search(g)) for g in groups], index=frame.index)
+            groups = tuple(frame[col].fillna("").astype(str).tolist()) if col else ("",) * len(frame)
+            hit &= pd.Series(search_all(self.group, groups), index=frame.index)
         if self.name is not None:
-            by_name = pd.Series([bool(self.name.search(n)) for n in names], index=frame.index)
+            by_name = pd.Series(search_all(self.name, names), index=frame.index)
         else:
             by_name = pd.Series(self.nutrient is None, index=frame.index)
         if self.except_ is not None:
-            by_name &= ~pd.Series([bool(self.except_.search(n)) for n in names], index=frame.index)
+            by_name &= ~pd.Series(search_all(self.except_, names), index=frame.index)
         by_nutrient = pd.Series(False, index=frame.index)
         if self.nutrient is not None and self.nutrient[0] in frame.columns:
             column, above = self.nutrient
@@ -87,7 +88,15 @@ class SafetyRow:
         return hit & (by_name | by_nutrient)
 
 
-def _regex(text: str, row: int, column: str) -> re.Pattern | None:
+@lru_cache(maxsize=128)
+def search_all(pattern: re.Pattern[str], texts: tuple[str, ...]) -> np.ndarray:
+    """Whether ``pattern`` matches each of ``texts`` (cached: the same catalogue is screened for every plan)."""
+    found: np.ndarray = np.fromiter((pattern.search(t) is not None for t in texts), dtype=bool, count=len(texts))
+    found.setflags(write=False)
+    return found
+
+
+def _regex(text: str, row: int, column: str) -> re.Pattern[str] | None:
     if not text:
         return None
     try:
