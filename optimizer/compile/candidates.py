@@ -49,12 +49,12 @@ def named_food_ids(request: PlanRequest) -> dict[str, str]:
         named.setdefault(fid, "exclude_foods")
     for item in request.must_include:
         named.setdefault(item.food_id, "must_include")
-    for item in request.locked:
-        named.setdefault(item.food_id, "locked")
+    for locked in request.locked:
+        named.setdefault(locked.food_id, "locked")
     for fid in request.food_bounds:
         named.setdefault(fid, "food_bounds")
-    for item in request.usual_diet:
-        named.setdefault(item.food_id, "usual_diet")
+    for usual in request.usual_diet:
+        named.setdefault(usual.food_id, "usual_diet")
     for fid in request.liked_foods:
         named.setdefault(fid, "liked_foods")
     for fid in request.disliked_foods:
@@ -163,6 +163,7 @@ def select_candidates(request: PlanRequest, frame: pd.DataFrame) -> Candidates:
     meals_for: dict[str, tuple[str, ...]] = {}
     meal_lists: dict[object, tuple[str, ...]] = {}  # few distinct "meals" texts: parse each once
     for fid, listed in zip(pool.index.tolist(), meals_col.tolist()):
+        allowed: tuple[str, ...] | None
         if fid in explicit:
             allowed = request.meals
         else:

@@ -15,6 +15,8 @@ Shapses, Adv Nutr 2016: ratios < 1.7 and > 2.8 "can be detrimental"; PPCCT treat
 
 from __future__ import annotations
 
+from typing import Any
+
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from optimizer.domain.errors import RuleError
@@ -61,7 +63,7 @@ class MagnesiumVitaminDRule(BaseModel):
 
     @field_validator("breakpoints", mode="before")
     @classmethod
-    def _coerce_pairs(cls, value):  # accept [(d, extra), ...] as well as dicts
+    def _coerce_pairs(cls, value: Any) -> Any:  # accept [(d, extra), ...] as well as dicts
         if isinstance(value, (list, tuple)):
             out = []
             for bp in value:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -78,9 +78,8 @@ class Target(BaseModel):
             raise RequestError(
                 f"Target '{self.key}': the override gives min {lo} above max {hi}. Fix: lower the min or raise the max."
             )
-        return self.model_copy(
-            update={"min": lo, "max": hi, "period": override.period or self.period, "source": self.source + (" (overridden)" if "(overridden)" not in self.source else "")}
-        )
+        source = self.source + (" (overridden)" if "(overridden)" not in self.source else "")
+        return self.model_copy(update={"min": lo, "max": hi, "period": override.period or self.period, "source": source})
 
 
 class Targets(BaseModel):
@@ -118,7 +117,7 @@ class Targets(BaseModel):
     def keys(self) -> list[str]:
         return [t.key for t in self.rows]
 
-    def with_overrides(self, overrides: Mapping[str, TargetOverride | Mapping | None]) -> "Targets":
+    def with_overrides(self, overrides: Mapping[str, TargetOverride | Mapping[str, Any] | None]) -> "Targets":
         """Return new targets with ``overrides`` applied: None removes a target, a new key adds an amount target."""
         rows = {t.key: t for t in self.rows}
         for key, ov in overrides.items():
@@ -251,7 +250,7 @@ def _fmt(value: float) -> str:
     return f"{value:,.4g}" if value < 1000 else f"{value:,.0f}"
 
 
-def _side(rows: list[dict], bound: str, key: str, profile: Profile) -> list[dict]:
+def _side(rows: list[dict[str, Any]], bound: str, key: str, profile: Profile) -> list[dict[str, Any]]:
     side = [dict(r) for r in rows if r["bound"] == bound]
     for r in side:  # ND values come back from the frame as NaN
         if r["value"] is not None and pd.isna(r["value"]):
@@ -263,7 +262,7 @@ def _side(rows: list[dict], bound: str, key: str, profile: Profile) -> list[dict
     return side
 
 
-def _target_from_rows(key: str, rows: list[dict], profile: Profile) -> Target | None:
+def _target_from_rows(key: str, rows: list[dict[str, Any]], profile: Profile) -> Target | None:
     """One Target from the rows (records) of one target key (None when no usable value remains)."""
     first = next((r for r in rows if r["kind"] not in PER_KG_KINDS), rows[0])
     nutrient, applies_to, unit = first["nutrient_key"], first["applies_to"], first["unit"]
@@ -354,7 +353,7 @@ def targets_for(profile: Profile) -> Targets:
             source=energy.source, note=f"{energy.kcal:.0f} kcal/day ± {band:g} % ({energy.method})",
         )
     ]
-    by_key: dict[str, list[dict]] = {}
+    by_key: dict[str, list[dict[str, Any]]] = {}
     for rec in dri_rows_for(profile).to_dict("records"):
         by_key.setdefault(rec["target_key"], []).append(rec)
     for key, rows in by_key.items():

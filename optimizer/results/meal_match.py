@@ -100,7 +100,7 @@ def _seat(dishes: list[MealFood], option: Option) -> tuple[list[int], list[int]]
         return [j for j in required if counts[j] == 0]
 
     def visit(i: int, unplaced: int) -> None:
-        if best[0] is not None and unplaced >= best[0][0]:  # type: ignore[index]
+        if best[0] is not None and unplaced >= best[0][0]:
             return
         if i == len(dishes):
             missing = empty_required()

@@ -6,7 +6,7 @@ Rows are stored as plain records (so ``model_dump_json``/``model_validate_json``
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -135,7 +135,7 @@ class Fix(BaseModel):
 
     kind: Literal["relax_target", "allow_supplement", "drop_exclusion", "allow_foods", "other"]
     description: str
-    request_update: dict = Field(default_factory=dict)
+    request_update: dict[str, Any] = Field(default_factory=dict)
 
 
 class Explanation(BaseModel):
