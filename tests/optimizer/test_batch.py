@@ -21,14 +21,12 @@ from optimizer.dietitian.batch import (
     write_batch_outputs,
 )
 from optimizer.domain.request import PlanRequest
+from tests.optimizer.conftest import QUICK, QUICK_FOODS
 
 # Eleven SR foods on which a one-day continuous plan meets the full DRI target set in well under a second
 # (found by planning over the whole catalogue); keeps these tests fast and independent of the everyday list.
 # everyday foods that meet every life-stage target of the test clients in one continuous day (issue 9: choline,
 # selenium, caffeine targets; no baby foods; no food with an unknown value under a maximum)
-QUICK_FOODS = ("01032", "01129", "04053", "04582", "08028", "08029", "08077", "08084", "08386", "09032", "09298",
-               "10124", "11215", "11821", "13326", "15086", "15241", "18029", "18042", "18364", "19034", "19051")
-QUICK = {"days": 1, "candidates": "all", "food_ids": QUICK_FOODS, "portions": "continuous", "min_foods_per_day": 0}
 CSV = """name,sex,age,pregnant,weight_kg,diet_pattern,exclude_allergens,vitamin_d_supplement_ug,notes
 Alice Example,female,40,no,62,omnivore,,50,likes oats
 Bob Builder,male,60,,,omnivore,peanut;sesame,,

@@ -12,7 +12,7 @@ from optimizer.cli.dietitian import main
 from optimizer.dietitian.services import plan_for_client
 from optimizer.dietitian.store import Store
 from optimizer.domain.profile import Profile
-from tests.optimizer.test_batch import QUICK
+from tests.optimizer.conftest import QUICK
 
 WEEK = "2026-11-30"
 

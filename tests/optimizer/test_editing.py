@@ -17,8 +17,8 @@ from optimizer.editing import (
 from optimizer.domain.errors import RequestError
 from optimizer.planner import plan as make_plan
 from optimizer.results.verify import verify_plan
-from tests.optimizer.test_verify import GOOD_DOSES, GOOD_ITEMS, small_request, small_table, small_targets
-from tests.optimizer.test_verify import make_plan as hand_plan
+from tests.optimizer.conftest import GOOD_DOSES, GOOD_ITEMS, small_request, small_table, small_targets
+from tests.optimizer.conftest import hand_plan
 
 
 @pytest.fixture(scope="module")

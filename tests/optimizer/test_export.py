@@ -20,7 +20,7 @@ from optimizer.io.export import (
 )
 from optimizer.io.report import nutrient_table, plan_report_html, plan_report_text, supplement_schedule, week_grid
 from optimizer.results.plan import DISCLAIMER
-from tests.optimizer.test_storage import make_plan
+from tests.optimizer.conftest import sample_plan as make_plan
 
 WEEK = date(2026, 11, 30)
 

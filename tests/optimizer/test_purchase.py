@@ -16,7 +16,7 @@ from optimizer.io.purchase_forms import cooking_rule, purchase_form, yield_rules
 from optimizer.io.shopping import shopping_list, shopping_summary
 from optimizer.io.store_sections import OTHER_SECTION, store_section
 from optimizer.results.plan import PlanItem
-from tests.optimizer.test_storage import make_plan
+from tests.optimizer.conftest import sample_plan as make_plan
 
 OATMEAL_WITH_MILK = "56203066"  # FNDDS "Oatmeal, regular or quick, made with milk, no added fat"
 CHICKEN_CURRY = "27146150"  # FNDDS "Chicken curry (other poultry)"

@@ -15,7 +15,7 @@ from optimizer.io.shopping import (
     store_section,
 )
 from optimizer.results.plan import PlanItem
-from tests.optimizer.test_storage import make_plan
+from tests.optimizer.conftest import sample_plan as make_plan
 
 
 def small_foods():

@@ -20,40 +20,7 @@ from optimizer.dietitian.store import (
     resolve_db_path,
 )
 from optimizer.domain.profile import Profile
-from optimizer.domain.request import PlanRequest
-from optimizer.results.plan import AppliedTarget, Plan, PlanItem, SupplementDose
-
-
-def make_plan(days: int = 2, *, has_solution: bool = True, cost: float | None = 0.5) -> Plan:
-    """A small hand-built plan: oats at breakfast and almonds as a snack each day, vitamin D + magnesium doses."""
-    request = PlanRequest(profile=Profile(sex="female", age=40), days=days, vitamin_d_supplement_ug=50)
-    items, supps, totals = [], [], []
-    for day in range(1, days + 1):
-        items.append(PlanItem(day=day, meal="breakfast", food_id="08120", food="Oats, cooked", portions=1.0,
-                              portion_name="1 cup", grams=234.0, cost=cost))
-        items.append(PlanItem(day=day, meal="snack", food_id="12061", food="Almonds", portions=2.0,
-                              portion_name="1 oz (23 whole kernels)", grams=56.7, cost=None))
-        supps.append(SupplementDose(day=day, supplement_id="d3_50", supplement="Vitamin D3 50 µg", units=1, vitamin_d_ug=50.0))
-        supps.append(SupplementDose(day=day, supplement_id="mg_citrate_100", supplement="Magnesium citrate 100 mg",
-                                    units=1, magnesium_mg=100.0))
-        totals.append({"day": day, "magnesium_mg": 410.0 + day, "vitamin_d_ug": 52.0, "calcium_mg": 800.0,
-                       "energy_kcal": 2000.0, "fat_g": 60.0})
-    targets = [
-        AppliedTarget(key="magnesium_mg", nutrient="magnesium_mg", label="Magnesium", unit="mg", min=361.0),
-        AppliedTarget(key="supplemental_magnesium_mg", nutrient="magnesium_mg", label="Magnesium (supplements)",
-                      unit="mg", max=350.0, applies_to="supplements", is_upper_limit=True),
-        AppliedTarget(key="vitamin_d_ug", nutrient="vitamin_d_ug", label="Vitamin D", unit="µg", min=15.0, max=100.0,
-                      is_upper_limit=True),
-        AppliedTarget(key="calcium_mg", nutrient="calcium_mg", label="Calcium", unit="mg", min=1000.0, max=2500.0),
-        AppliedTarget(key="fat_energy_pct", nutrient="fat_g", label="Fat", unit="% energy", min=20.0, max=35.0,
-                      kind="energy_percent"),
-    ]
-    return Plan(
-        request=request, status="optimal" if has_solution else "infeasible", has_solution=has_solution,
-        solver="highs", item_rows=items if has_solution else [], supplement_rows=supps if has_solution else [],
-        total_rows=totals if has_solution else [], target_rows=targets,
-        rule_text=request.rule.describe(),
-    )
+from tests.optimizer.conftest import sample_plan
 
 
 @pytest.fixture
@@ -97,7 +64,7 @@ def test_update_and_delete_client_protects_plans(store):
     updated = store.update_client("Alice Example", notes="prefers soup", name="Alice E.")
     assert updated.notes == "prefers soup" and updated.name == "Alice E."
     assert updated.updated_at >= updated.created_at
-    store.save_plan("Alice E.", make_plan(), "2026-11-30")
+    store.save_plan("Alice E.", sample_plan(), "2026-11-30")
     with pytest.raises(StorageError, match="1 saved plan"):
         store.delete_client("Alice E.")
     assert len(store.list_plans("Alice E.")) == 1
@@ -107,7 +74,7 @@ def test_update_and_delete_client_protects_plans(store):
 
 def test_plan_round_trip_versions_and_status(store):
     add_alice(store)
-    plan = make_plan()
+    plan = sample_plan()
     first = store.save_plan("Alice Example", plan, date(2026, 11, 30), author_note="first go")
     second = store.save_plan("Alice Example", plan, "2026-11-30", status="final")
     other_week = store.save_plan("Alice Example", plan, "2026-12-07")
@@ -132,13 +99,13 @@ def test_plan_round_trip_versions_and_status(store):
 def test_unsolved_plan_is_never_saved(store):
     add_alice(store)
     with pytest.raises(StorageError, match="no usable solution"):
-        store.save_plan("Alice Example", make_plan(has_solution=False), "2026-11-30")
+        store.save_plan("Alice Example", sample_plan(has_solution=False), "2026-11-30")
     assert store.list_plans() == []
 
 
 def test_exception_mid_transaction_rolls_back(store):
     add_alice(store)
-    kept = store.save_plan("Alice Example", make_plan(), "2026-11-30")
+    kept = store.save_plan("Alice Example", sample_plan(), "2026-11-30")
     with pytest.raises(RuntimeError, match="power cut"):
         with store.transaction() as conn:
             conn.execute("DELETE FROM plans")
@@ -146,7 +113,7 @@ def test_exception_mid_transaction_rolls_back(store):
             raise RuntimeError("power cut")
     assert [r.id for r in store.list_plans()] == [kept]
     assert store.get_client("Alice Example").notes == "likes oats"
-    assert store.get_plan(kept, verify=False) == make_plan()
+    assert store.get_plan(kept, verify=False) == sample_plan()
 
 
 def _die_mid_write(path: str) -> None:
@@ -161,15 +128,15 @@ def _die_mid_write(path: str) -> None:
 
 def test_process_killed_mid_write_loses_nothing(store):
     add_alice(store)
-    kept = store.save_plan("Alice Example", make_plan(), "2026-11-30")
+    kept = store.save_plan("Alice Example", sample_plan(), "2026-11-30")
     proc = multiprocessing.get_context("fork").Process(target=_die_mid_write, args=(str(store.path),))
     proc.start()
     proc.join()
     assert proc.exitcode == 3
-    assert [r.id for r in store.list_plans()] == [kept] and store.get_plan(kept, verify=False) == make_plan()
+    assert [r.id for r in store.list_plans()] == [kept] and store.get_plan(kept, verify=False) == sample_plan()
     assert store.get_client("Alice Example").notes == "likes oats"
     assert store.integrity_check() == "ok"
-    assert store.save_plan("Alice Example", make_plan(), "2026-11-30") == kept + 1  # the store is writable again
+    assert store.save_plan("Alice Example", sample_plan(), "2026-11-30") == kept + 1  # the store is writable again
 
 
 def test_price_lists(store):
@@ -213,7 +180,7 @@ def test_upgrade_v1_database_to_latest(tmp_path):
         "INSERT INTO clients (name, profile, created_at, updated_at) VALUES (?, ?, ?, ?)",
         ("Old Client", Profile(sex="male", age=60).model_dump_json(), "2026-01-01T00:00:00+00:00", "2026-01-01T00:00:00+00:00"),
     )
-    plan = make_plan()
+    plan = sample_plan()
     conn.execute(
         "INSERT INTO plans (client_id, week_start, version, status, request, result, created_at) VALUES (1, ?, 1, 'final', ?, ?, ?)",
         ("2026-01-05", plan.request.model_dump_json(), plan.model_dump_json(), "2026-01-05T00:00:00+00:00"),
@@ -245,7 +212,7 @@ def test_newer_database_is_refused(tmp_path):
 
 def _writer(path: str, worker: int, saves: int) -> None:
     store = Store(path)
-    plan = make_plan(days=1)
+    plan = sample_plan(days=1)
     for k in range(saves):
         store.save_plan(f"client {worker % 2}", plan, "2026-11-30", author_note=f"w{worker} #{k}")
 

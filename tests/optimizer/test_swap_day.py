@@ -8,7 +8,7 @@ import foods
 from optimizer.domain.errors import RequestError
 from optimizer.editing import suggest_substitutes, swap_item
 from optimizer.planner import plan as make_plan
-from tests.optimizer.test_verify import small_request, small_table
+from tests.optimizer.conftest import small_request, small_table
 
 
 @pytest.fixture(scope="module")

@@ -5,94 +5,37 @@ The catalogue is six foods with round numbers, so every total below is checked b
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 import pytest
 
 import foods
 from foods.supplements import SupplementCatalogue
-from optimizer.results.plan import AppliedTarget, Plan, PlanItem, SupplementDose
 from optimizer.domain.request import FoodBound, LockedItem, PlanRequest
 from optimizer.domain.rule import MagnesiumVitaminDRule
-from optimizer.domain.targets import Target, Targets
 from optimizer.results.verify import compute_totals, supplemental_intake, verify_plan
+from tests.optimizer.conftest import (
+    GOOD_ITEMS,
+    NAN,
+    hand_plan,
+    small_request,
+    small_table,
+    small_targets,
+)
 
-NAN = float("nan")
 # food_id, name, group, energy_kcal, protein_g, magnesium_mg, calcium_mg, vitamin_d_ug, price, portion, grams,
 # vegan, vegetarian, pescatarian, allergens
-FOODS = [
-    ("oat", "Oats", "Cereal Grains", 380, 13, 140, 50, 0, 0.5, "cup", 80, True, True, True, "gluten"),
-    ("milk", "Milk", "Dairy", 60, 3.3, 10, 120, 1.0, 0.1, "cup", 244, False, True, True, "milk"),
-    ("beans", "Beans", "Legumes", 130, 9, 50, 40, 0, 0.3, "cup", 170, True, True, True, ""),
-    ("salmon", "Salmon", "Fish", 200, 22, 30, 10, 11, 2.0, "fillet", 150, False, False, True, "fish"),
-    ("spinach", "Spinach", "Vegetables", 23, 2.9, 79, 99, 0.0, 0.4, "cup", 30, True, True, True, ""),
-    ("almond", "Almonds", "Nuts", 580, 21, 270, 270, 0, 1.5, "oz", 28, True, True, True, "tree_nut"),
-]
-COLUMNS = ["food_id", "name", "group", "energy_kcal", "protein_g", "magnesium_mg", "calcium_mg", "vitamin_d_ug",
-           "price_per_100g", "portion_name", "portion_grams", "vegan", "vegetarian", "pescatarian", "allergens"]
-MEALS = ("morning", "evening")
-SHARES = {"morning": (0.3, 0.6), "evening": (0.4, 0.7)}
 # day, meal, food, portions — the good plan (totals worked out below)
-GOOD_ITEMS = [
-    (1, "morning", "oat", 1), (1, "morning", "milk", 1), (1, "evening", "beans", 2), (1, "evening", "spinach", 1),
-    (2, "morning", "almond", 1), (2, "morning", "milk", 1), (2, "evening", "salmon", 1), (2, "evening", "beans", 1),
-    (2, "evening", "spinach", 1),
-]
-GOOD_DOSES = [(1, "d3_1000iu", 1), (1, "mg_citrate_100mg", 1), (2, "mg_citrate_100mg", 1)]
 
 
-def small_table() -> foods.FoodTable:
-    return foods.FoodTable.from_frame(pd.DataFrame(FOODS, columns=COLUMNS), source="test foods")
 
 
-def small_targets() -> Targets:
-    return Targets(rows=(
-        Target(key="energy_kcal", nutrient="energy_kcal", min=800, max=1200),
-        Target(key="protein_g", nutrient="protein_g", min=45),
-        Target(key="protein_energy_pct", nutrient="protein_g", kind="energy_percent", kcal_per_unit=4, min=10, max=35),
-        Target(key="calcium_mg", nutrient="calcium_mg", max=2500, is_upper_limit=True),
-        Target(key="magnesium_mg", nutrient="magnesium_mg", min=320),
-        Target(key="supplemental_magnesium_mg", nutrient="magnesium_mg", applies_to="supplements", max=350,
-               is_upper_limit=True),
-        Target(key="vitamin_d_ug", nutrient="vitamin_d_ug", min=15, max=100, is_upper_limit=True),
-    ))
 
 
-def small_request(**update) -> PlanRequest:
-    base = {"targets": small_targets(), "days": 2, "meals": MEALS, "meal_energy_shares": SHARES, "candidates": "all",
-            "supplements": ("d3_1000iu", "d3_2000iu", "mg_citrate_100mg"), "max_days_per_food": None,
-            "min_foods_per_day": 3}
-    base.update(update)
-    return PlanRequest(**base)
 
 
-def applied(targets: Targets) -> list[AppliedTarget]:
-    return [AppliedTarget(**t.model_dump(exclude={"kcal_per_unit"})) for t in targets]
 
 
-def make_plan(table, catalogue, request=None, items=GOOD_ITEMS, doses=GOOD_DOSES, **update) -> Plan:
-    """A Plan built by hand: grams = portions × the table's portion, totals recomputed from the catalogue."""
-    request = request or small_request()
-    frame = table.frame
-    rows = []
-    for day, meal, food_id, portions in items:
-        grams = portions * table.portion_for(food_id)[1] if food_id in table else 100.0
-        price = frame.at[food_id, "price_per_100g"] if food_id in table else NAN
-        rows.append(PlanItem(day=day, meal=meal, food_id=food_id, food=frame.at[food_id, "name"] if food_id in table else food_id,
-                             portions=portions, portion_name="cup", grams=grams,
-                             cost=None if math.isnan(price) else grams / 100 * price))
-    sframe = catalogue.frame
-    doses_rows = [SupplementDose(day=d, supplement_id=s, supplement=str(sframe.at[s, "name"]), units=u,
-                                 vitamin_d_ug=u * float(sframe.at[s, "vitamin_d_ug_per_unit"]),
-                                 magnesium_mg=u * float(sframe.at[s, "magnesium_mg_per_unit"])) for d, s, u in doses]
-    plan = Plan(request=request, status="optimal", has_solution=True, item_rows=rows, supplement_rows=doses_rows,
-                target_rows=applied(request.targets if isinstance(request.targets, Targets) else small_targets()))
-    known = plan.items[plan.items["food_id"].isin(frame.index)]
-    totals = compute_totals(known, plan.supplements, table, catalogue, days=request.days)
-    total_rows = [{"day": int(d), **{k: float(v) for k, v in r.items()}} for d, r in totals.iterrows()]
-    return plan.model_copy(update={"total_rows": total_rows, **update})
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +60,7 @@ def named(messages: list[str], *words: str) -> bool:
 
 # -- recomputation -------------------------------------------------------------------------------
 def test_totals_by_hand(table, catalogue) -> None:
-    plan = make_plan(table, catalogue)
+    plan = hand_plan(table, catalogue)
     totals = plan.totals
     # day 1: oats 80 g, milk 244 g, beans 340 g, spinach 30 g; vitamin D 25 µg and magnesium 100 mg supplements
     assert totals.at[1, "energy_kcal"] == pytest.approx(304 + 146.4 + 442 + 6.9)
@@ -150,7 +93,7 @@ def test_weekly_product_is_spread_over_the_week(table, catalogue) -> None:
 
 # -- a good plan passes --------------------------------------------------------------------------
 def test_good_plan_passes(table, catalogue) -> None:
-    result = verify_plan(make_plan(table, catalogue), table, catalogue)
+    result = verify_plan(hand_plan(table, catalogue), table, catalogue)
     assert result.violations == []
     assert result.passed
     assert result.checked > 50
@@ -159,13 +102,13 @@ def test_good_plan_passes(table, catalogue) -> None:
 # -- each broken rule is caught and named ----------------------------------------------------------
 def test_nutrient_minimum(table, catalogue) -> None:
     items = [i for i in GOOD_ITEMS if not (i[0] == 1 and i[2] == "beans")]
-    msgs = violations(make_plan(table, catalogue, items=items), table, catalogue)
+    msgs = violations(hand_plan(table, catalogue, items=items), table, catalogue)
     assert named(msgs, "day 1", "protein_g", "below the minimum 45")
 
 
 def test_weekly_average_target(table, catalogue) -> None:
     targets = small_targets().with_overrides({"protein_g": {"min": 57, "period": "weekly"}})
-    plan = make_plan(table, catalogue, request=small_request(targets=targets))
+    plan = hand_plan(table, catalogue, request=small_request(targets=targets))
     msgs = violations(plan, table, catalogue)  # average (49.92 + 63.10) / 2 = 56.5 g
     assert named(msgs, "weekly average", "protein_g")
     assert not named(msgs, "day 2, protein_g")
@@ -173,14 +116,14 @@ def test_weekly_average_target(table, catalogue) -> None:
 
 def test_supplemental_magnesium_upper_limit_counts_label_mg(table, catalogue) -> None:
     doses = [(1, "d3_1000iu", 1), (1, "mg_citrate_100mg", 4), (2, "mg_citrate_100mg", 1)]
-    msgs = violations(make_plan(table, catalogue, doses=doses), table, catalogue)
+    msgs = violations(hand_plan(table, catalogue, doses=doses), table, catalogue)
     assert named(msgs, "day 1", "supplemental_magnesium_mg", "supplements only", "above the maximum 350")
 
 
 def test_magnesium_vitamin_d_rule(table, catalogue) -> None:
     # day 2: 50 µg vitamin D needs 320 + 100 × 35/85 = 361.2 mg magnesium; the day has 353.7 mg
     doses = [(1, "d3_1000iu", 1), (1, "mg_citrate_100mg", 1), (2, "mg_citrate_100mg", 1), (2, "d3_2000iu", 1)]
-    msgs = violations(make_plan(table, catalogue, doses=doses), table, catalogue)
+    msgs = violations(hand_plan(table, catalogue, doses=doses), table, catalogue)
     assert named(msgs, "day 2", "magnesium–vitamin D rule", "below the minimum 361.17")
     assert not named(msgs, "day 1", "rule")
 
@@ -188,60 +131,60 @@ def test_magnesium_vitamin_d_rule(table, catalogue) -> None:
 def test_rule_passes_with_a_flat_schedule(table, catalogue) -> None:
     doses = [(1, "d3_1000iu", 1), (1, "mg_citrate_100mg", 1), (2, "mg_citrate_100mg", 1), (2, "d3_2000iu", 1)]
     flat = MagnesiumVitaminDRule(breakpoints=[(0, 0)])
-    plan = make_plan(table, catalogue, request=small_request(rule=flat), doses=doses)
+    plan = hand_plan(table, catalogue, request=small_request(rule=flat), doses=doses)
     assert verify_plan(plan, table, catalogue).passed
 
 
 def test_calcium_magnesium_ratio(table, catalogue) -> None:
     low = small_request(rule=MagnesiumVitaminDRule(calcium_magnesium_ratio_min=1.5))
-    msgs = violations(make_plan(table, catalogue, request=low), table, catalogue)
+    msgs = violations(hand_plan(table, catalogue, request=low), table, catalogue)
     assert named(msgs, "day 1", "calcium:magnesium ratio", "below the minimum 1.5")
     items = GOOD_ITEMS + [(2, "morning", "milk", 2)]  # +585.6 mg calcium: 1066.7 / 402.5 mg = 2.65
-    msgs = violations(make_plan(table, catalogue, items=items), table, catalogue)
+    msgs = violations(hand_plan(table, catalogue, items=items), table, catalogue)
     assert named(msgs, "day 2", "calcium:magnesium ratio", "above the maximum 2.6")
 
 
 def test_energy_percent_target(table, catalogue) -> None:
     targets = small_targets().with_overrides({"protein_energy_pct": {"max": 25}})
-    msgs = violations(make_plan(table, catalogue, request=small_request(targets=targets)), table, catalogue)
+    msgs = violations(hand_plan(table, catalogue, request=small_request(targets=targets)), table, catalogue)
     assert named(msgs, "day 2", "protein_energy_pct", "% of energy is above the maximum 25")
     assert not named(msgs, "day 1", "protein_energy_pct")
 
 
 def test_meal_energy_share(table, catalogue) -> None:
     request = small_request(meal_energy_shares={"morning": (0.45, 0.6), "evening": (0.4, 0.7)})
-    msgs = violations(make_plan(table, catalogue, request=request), table, catalogue)
+    msgs = violations(hand_plan(table, catalogue, request=request), table, catalogue)
     assert named(msgs, "day 2, morning", "below the meal share minimum 45")
 
 
 def test_portions_must_be_whole_and_match_grams(table, catalogue) -> None:
-    plan = make_plan(table, catalogue, items=[*GOOD_ITEMS[:-1], (2, "evening", "spinach", 1.5)])
+    plan = hand_plan(table, catalogue, items=[*GOOD_ITEMS[:-1], (2, "evening", "spinach", 1.5)])
     assert named(violations(plan, table, catalogue), "day 2, evening, spinach", "not a whole number")
-    plan = make_plan(table, catalogue)
+    plan = hand_plan(table, catalogue)
     rows = [r.model_copy(update={"grams": 100.0}) if r.food_id == "oat" else r for r in plan.item_rows]
     msgs = violations(plan.model_copy(update={"item_rows": rows}), table, catalogue)
     assert named(msgs, "day 1, morning, oat", "grams for 1 × cup (80 g)")
 
 
 def test_item_and_daily_gram_caps(table, catalogue) -> None:
-    msgs = violations(make_plan(table, catalogue, request=small_request(max_item_grams=300)), table, catalogue)
+    msgs = violations(hand_plan(table, catalogue, request=small_request(max_item_grams=300)), table, catalogue)
     assert named(msgs, "day 1, evening, beans", "max_item_grams", "above the maximum 300")
-    msgs = violations(make_plan(table, catalogue, request=small_request(max_food_grams_per_day=300)), table, catalogue)
+    msgs = violations(hand_plan(table, catalogue, request=small_request(max_food_grams_per_day=300)), table, catalogue)
     assert named(msgs, "day 1, beans", "max_food_grams_per_day")
 
 
 def test_food_bounds(table, catalogue) -> None:
     request = small_request(food_bounds={"beans": FoodBound(max=200), "almond": FoodBound(min=10)})
-    msgs = violations(make_plan(table, catalogue, request=request), table, catalogue)
+    msgs = violations(hand_plan(table, catalogue, request=request), table, catalogue)
     assert named(msgs, "day 1, beans", "food_bounds max")
     assert named(msgs, "day 1, almond", "food_bounds min")
     assert not named(msgs, "day 2, almond")
 
 
 def test_variety(table, catalogue) -> None:
-    msgs = violations(make_plan(table, catalogue, request=small_request(max_days_per_food=1)), table, catalogue)
+    msgs = violations(hand_plan(table, catalogue, request=small_request(max_days_per_food=1)), table, catalogue)
     assert named(msgs, "milk", "appears on 2 days", "max_days_per_food=1")
-    msgs = violations(make_plan(table, catalogue, request=small_request(min_foods_per_day=5)), table, catalogue)
+    msgs = violations(hand_plan(table, catalogue, request=small_request(min_foods_per_day=5)), table, catalogue)
     assert named(msgs, "day 1: 4 distinct foods", "min_foods_per_day=5")
     assert not named(msgs, "day 2:")
 
@@ -255,34 +198,34 @@ def test_variety(table, catalogue) -> None:
     ({"food_ids": ("oat", "milk", "beans", "spinach", "almond")}, ("salmon", "food_ids")),
 ])
 def test_exclusions_and_diet(table, catalogue, update, words) -> None:
-    msgs = violations(make_plan(table, catalogue, request=small_request(**update)), table, catalogue)
+    msgs = violations(hand_plan(table, catalogue, request=small_request(**update)), table, catalogue)
     assert named(msgs, *words)
 
 
 def test_locked_items(table, catalogue) -> None:
     request = small_request(locked=(LockedItem(day=1, meal="morning", food_id="oat", portions=2),
                                     LockedItem(day=1, meal="evening", food_id="almond", grams=28)))
-    msgs = violations(make_plan(table, catalogue, request=request), table, catalogue)
+    msgs = violations(hand_plan(table, catalogue, request=request), table, catalogue)
     assert named(msgs, "day 1, morning, oat", "locked item portions", "should be 2")
     assert named(msgs, "day 1, evening, almond", "locked item is missing")
 
 
 def test_supplements_allowed_and_label_maximum(table, catalogue) -> None:
-    msgs = violations(make_plan(table, catalogue, request=small_request(supplements=("d3_1000iu",))), table, catalogue)
+    msgs = violations(hand_plan(table, catalogue, request=small_request(supplements=("d3_1000iu",))), table, catalogue)
     assert named(msgs, "supplement mg_citrate_100mg", "not among the allowed supplements")
     doses = [(1, "d3_1000iu", 2), (1, "mg_citrate_100mg", 1), (2, "mg_citrate_100mg", 1)]
-    msgs = violations(make_plan(table, catalogue, doses=doses), table, catalogue)
+    msgs = violations(hand_plan(table, catalogue, doses=doses), table, catalogue)
     assert named(msgs, "day 1, supplement d3_1000iu", "label maximum", "above the maximum 1")
 
 
 def test_prescribed_vitamin_d_dose_met_exactly(table, catalogue) -> None:
-    msgs = violations(make_plan(table, catalogue, request=small_request(vitamin_d_supplement_ug=25)), table, catalogue)
+    msgs = violations(hand_plan(table, catalogue, request=small_request(vitamin_d_supplement_ug=25)), table, catalogue)
     assert named(msgs, "day 2, prescribed vitamin D supplement dose", "should be 25")
     assert not named(msgs, "day 1, prescribed")
 
 
 def test_reported_totals_must_match_the_catalogue(table, catalogue) -> None:
-    plan = make_plan(table, catalogue)
+    plan = hand_plan(table, catalogue)
     rows = [dict(r) for r in plan.total_rows]
     rows[0]["magnesium_mg"] += 10
     msgs = violations(plan.model_copy(update={"total_rows": rows}), table, catalogue)
@@ -290,7 +233,7 @@ def test_reported_totals_must_match_the_catalogue(table, catalogue) -> None:
 
 
 def test_applied_targets_may_not_be_looser_than_requested(table, catalogue) -> None:
-    plan = make_plan(table, catalogue)
+    plan = hand_plan(table, catalogue)
     rows = [t.model_copy(update={"min": 300.0}) if t.key == "magnesium_mg" else t for t in plan.target_rows]
     msgs = violations(plan.model_copy(update={"target_rows": rows}), table, catalogue)
     assert named(msgs, "target magnesium_mg", "looser than the requested 320")
@@ -300,7 +243,7 @@ def test_applied_targets_may_not_be_looser_than_requested(table, catalogue) -> N
 
 
 def test_unknown_food_and_day_outside_the_plan(table, catalogue) -> None:
-    plan = make_plan(table, catalogue, items=[*GOOD_ITEMS, (3, "evening", "beans", 1), (1, "lunch", "ghost", 1)])
+    plan = hand_plan(table, catalogue, items=[*GOOD_ITEMS, (3, "evening", "beans", 1), (1, "lunch", "ghost", 1)])
     msgs = violations(plan, table, catalogue)
     assert named(msgs, "ghost", "not in the food catalogue")
     assert named(msgs, "day 3", "outside the plan's days 1..2")
@@ -308,14 +251,14 @@ def test_unknown_food_and_day_outside_the_plan(table, catalogue) -> None:
 
 
 def test_item_cost_must_match_price(table, catalogue) -> None:
-    plan = make_plan(table, catalogue)
+    plan = hand_plan(table, catalogue)
     rows = [r.model_copy(update={"cost": 5.0}) if r.food_id == "salmon" else r for r in plan.item_rows]
     msgs = violations(plan.model_copy(update={"item_rows": rows}), table, catalogue)
     assert named(msgs, "day 2, evening, salmon", "cost")
 
 
 def test_tolerance_is_relative(table, catalogue) -> None:
-    plan = make_plan(table, catalogue)
+    plan = hand_plan(table, catalogue)
     rows = [dict(r) for r in plan.total_rows]
     rows[0]["magnesium_mg"] *= 1 + 1e-5
     tampered = plan.model_copy(update={"total_rows": rows})
@@ -329,7 +272,7 @@ def test_unknown_values_are_flagged(table, catalogue) -> None:
     frame = table.frame.copy()
     frame.loc["spinach", "vitamin_d_ug"] = NAN  # spinach with no vitamin D value
     unknown = foods.FoodTable(frame, table.portions, source="test foods")
-    plan = make_plan(unknown, catalogue)
+    plan = hand_plan(unknown, catalogue)
     lines = unknown_values(plan, unknown)
     # once on each day; nothing else is unknown
     assert lines == ["day 1, evening, spinach (Spinach): unknown vitamin_d_ug counted as 0",
@@ -345,7 +288,7 @@ def test_must_include_and_locked_supplements(table, catalogue) -> None:
 
     request = small_request(must_include=(MustInclude(food_id="almond", min_portions=1),),
                             locked_supplements=(LockedSupplement(day=2, supplement_id="d3_1000iu", units=1),))
-    msgs = violations(make_plan(table, catalogue, request=request), table, catalogue)
+    msgs = violations(hand_plan(table, catalogue, request=request), table, catalogue)
     assert named(msgs, "day 1", "almond", "must-include portions", "below the minimum 1")
     assert not named(msgs, "day 2", "must-include")
     assert named(msgs, "day 2, supplement d3_1000iu: locked units", "should be 1")
@@ -359,16 +302,16 @@ def test_everyday_candidates_and_meal_fit(table, catalogue) -> None:
     meals = ("breakfast", "dinner")
     items = [(d, "breakfast" if m == "morning" else "dinner", f, p) for d, m, f, p in GOOD_ITEMS]
     request = small_request(candidates="everyday", meals=meals, meal_energy_shares=None)
-    msgs = violations(make_plan(tagged, catalogue, request=request, items=items), tagged, catalogue)
+    msgs = violations(hand_plan(tagged, catalogue, request=request, items=items), tagged, catalogue)
     assert named(msgs, "day 2, dinner, salmon", "not an everyday food")
     assert not named(msgs, "milk", "everyday")
     # almonds are a breakfast/snack food: fine at breakfast; beans at breakfast would not be
     moved = [*items, (1, "breakfast", "beans", 1)]
-    msgs = violations(make_plan(tagged, catalogue, request=request, items=moved), tagged, catalogue)
+    msgs = violations(hand_plan(tagged, catalogue, request=request, items=moved), tagged, catalogue)
     assert named(msgs, "day 1, breakfast, beans", "not eaten at breakfast")
     # a food the user names (liked) may be used although it is not an everyday food
     liked = small_request(candidates="everyday", meals=meals, meal_energy_shares=None, liked_foods=("salmon",))
-    msgs = verify_plan(make_plan(tagged, catalogue, request=liked, items=items), tagged, catalogue).violations
+    msgs = verify_plan(hand_plan(tagged, catalogue, request=liked, items=items), tagged, catalogue).violations
     assert not named(msgs, "salmon")
 
 
@@ -379,11 +322,11 @@ def test_weekly_product_label_maximum_is_per_week(table, catalogue) -> None:
     request = small_request(days=2, supplements=("d3_50000iu_weekly", "mg_citrate_100mg"),
                             clinician_override=override, rule=MagnesiumVitaminDRule(breakpoints=[(0, 0)]))
     targets = small_targets().with_overrides({"vitamin_d_ug": {"max": 250}})
-    plan = make_plan(table, catalogue, request=request.model_copy(update={"targets": targets}),
+    plan = hand_plan(table, catalogue, request=request.model_copy(update={"targets": targets}),
                      doses=[(1, "d3_50000iu_weekly", 1), (1, "mg_citrate_100mg", 1), (2, "mg_citrate_100mg", 1)])
     # one 50,000 IU capsule counts 1250/7 = 178.6 µg on each day; one a week is within the label
     assert verify_plan(plan, table, catalogue).violations == []
-    twice = make_plan(table, catalogue, request=request.model_copy(update={"targets": targets}),
+    twice = hand_plan(table, catalogue, request=request.model_copy(update={"targets": targets}),
                       doses=[(1, "d3_50000iu_weekly", 2), (1, "mg_citrate_100mg", 1), (2, "mg_citrate_100mg", 1)])
     msgs = violations(twice, table, catalogue)
     assert named(msgs, "supplement d3_50000iu_weekly (weekly)", "above the maximum 1")
@@ -391,11 +334,11 @@ def test_weekly_product_label_maximum_is_per_week(table, catalogue) -> None:
 
 def test_rules_the_planner_relaxes_for_custom_tables(table, catalogue) -> None:
     # no food of this table is "everyday", so candidates="everyday" means every food (as the planner reads it)
-    assert verify_plan(make_plan(table, catalogue, request=small_request(candidates="everyday")), table, catalogue).passed
+    assert verify_plan(hand_plan(table, catalogue, request=small_request(candidates="everyday")), table, catalogue).passed
     # default variety rules (7 foods a day) bind household plans, not a generic continuous LP unless set explicitly
     household = small_request()
     defaults = household.model_dump(exclude={"min_foods_per_day", "max_days_per_food"})
-    assert named(violations(make_plan(table, catalogue, request=PlanRequest(**defaults)), table, catalogue),
+    assert named(violations(hand_plan(table, catalogue, request=PlanRequest(**defaults)), table, catalogue),
                  "distinct foods, fewer than min_foods_per_day=7")
     continuous = PlanRequest(**{**defaults, "portions": "continuous"})
-    assert verify_plan(make_plan(table, catalogue, request=continuous), table, catalogue).passed
+    assert verify_plan(hand_plan(table, catalogue, request=continuous), table, catalogue).passed

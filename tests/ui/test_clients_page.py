@@ -17,7 +17,7 @@ def make_plan(days: int = 2):
     these tests save and reopen must be real ones (a hand-built plan comes back as failed)."""
     import optimizer
     from optimizer.domain.request import PlanRequest
-    from tests.optimizer.test_batch import QUICK
+    from tests.optimizer.conftest import QUICK
 
     return optimizer.plan(PlanRequest(profile=Profile(sex="female", age=40), vitamin_d_supplement_ug=50,
                                       **{**QUICK, "days": days}))
@@ -133,7 +133,7 @@ def test_save_the_planners_plan_then_edit_profile(store):
 
 
 def test_a_plan_made_for_another_profile_is_refused_then_replanned_for_the_client(store):
-    from tests.optimizer.test_batch import QUICK
+    from tests.optimizer.conftest import QUICK
 
     client = store.add_client(name="Gus", profile=Profile(sex="male", age=62))
     made_for_other = make_plan(days=1)  # made for a woman of 40 (the Planner's sidebar profile)
@@ -262,7 +262,7 @@ def test_compare_two_saved_versions(store):
 
 
 def test_plan_a_week_from_the_page(store):
-    from tests.optimizer.test_batch import QUICK
+    from tests.optimizer.conftest import QUICK
 
     client = store.add_client(name="Kim", profile=Profile(sex="male", age=60), plan_defaults=QUICK)
     at = run_page()

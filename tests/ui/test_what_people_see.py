@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
-from tests.ui.test_app import TIMEOUT_S, start
+from tests.ui.test_app import start
 
 
 def test_switching_the_unit_converts_the_number_never_the_dose(app_path: str):
@@ -42,7 +42,7 @@ def _show(app_path: str, plan) -> AppTest:
 
 
 def test_a_timed_out_run_without_a_plan_never_claims_a_best_plan(app_path: str):
-    from tests.optimizer.test_storage import make_plan
+    from tests.optimizer.conftest import sample_plan as make_plan
 
     timed_out = make_plan(days=1, has_solution=False).model_copy(update={"status": "time_limit"})
     at = _show(app_path, timed_out)
