@@ -140,8 +140,11 @@ def compare_plans(a: Plan, b: Plan, *, tolerance_g: float = 1e-6) -> PlanDiff:
         grams_a, grams_b = (xa[0] if xa else 0.0), (xb[0] if xb else 0.0)
         if abs(grams_b - grams_a) <= tolerance_g:
             continue
-        kind = "added" if grams_a <= tolerance_g else "removed" if grams_b <= tolerance_g else "changed"
-        changes.append(ItemChange(day=slot[0], meal=slot[1], food_id=slot[2], food=(xb or xa)[2], change=kind,
+        kind: Literal["added", "removed", "changed"] = (
+            "added" if grams_a <= tolerance_g else "removed" if grams_b <= tolerance_g else "changed")
+        named = xb or xa
+        assert named is not None  # one side has the slot, or it would not be listed
+        changes.append(ItemChange(day=slot[0], meal=slot[1], food_id=slot[2], food=named[2], change=kind,
                                   grams_a=grams_a, grams_b=grams_b, portions_a=xa[1] if xa else None,
                                   portions_b=xb[1] if xb else None))
     ua: dict[tuple[int, str], int] = {}

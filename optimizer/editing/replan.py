@@ -24,15 +24,15 @@ item, re-optimising only that day.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 from pydantic import BaseModel
 
 from optimizer.domain.errors import RequestError
-from optimizer.results.plan import Plan, PlanItem
 from optimizer.domain.request import FoodBound, LockedItem, LockedSupplement, MustInclude, PlanRequest, UsualItem
 from optimizer.domain.targets import Target, Targets
+from optimizer.results.plan import Plan, PlanItem
 from optimizer.results.verify import compute_totals, requested_targets, verify_plan
 
 if TYPE_CHECKING:
@@ -49,7 +49,8 @@ def default_foods(foods: FoodTable | None, catalogue: str = "sr24") -> FoodTable
         return foods
     import foods as foods_pkg
 
-    return foods_pkg.load_foods(catalogue)
+    table: FoodTable = foods_pkg.load_foods(catalogue)
+    return table
 
 
 def default_supplements(supplements: SupplementCatalogue | None) -> SupplementCatalogue:
@@ -57,7 +58,8 @@ def default_supplements(supplements: SupplementCatalogue | None) -> SupplementCa
         return supplements
     import foods as foods_pkg
 
-    return foods_pkg.load_supplements()
+    loaded: SupplementCatalogue = foods_pkg.load_supplements()
+    return loaded
 
 
 def run_request(request: PlanRequest, foods: FoodTable | None, supplements: SupplementCatalogue | None,
@@ -74,7 +76,7 @@ def _lock_for(item: PlanItem, household: bool) -> LockedItem:
     return LockedItem(day=item.day, meal=item.meal, food_id=item.food_id, grams=item.grams)
 
 
-def as_slot(slot: Sequence) -> Slot:
+def as_slot(slot: Sequence[Any]) -> Slot:
     """(day, meal, food_id) as plain Python types (DataFrame rows give numpy integers)."""
     day, meal, food_id = slot
     return int(day), str(meal), str(food_id)
@@ -190,7 +192,8 @@ def replan(
         "gap": max((s.gap for s in [plan, *statuses] if s.gap is not None), default=None),
         "runtime_s": plan.runtime_s, "explanation": None, "shadow_price_rows": [],
         "notes": [*plan.notes, *notes, *([f"Excluded on the re-optimised day(s) only: {', '.join(exclude_foods)}"]
-                                         if exclude_foods else [])] + ([] if verification.passed else ["The spliced plan failed verification."]),
+                                         if exclude_foods else [])]
+                 + ([] if verification.passed else ["The spliced plan failed verification."]),
     })
 
 
@@ -244,7 +247,7 @@ def day_request(
     must += list(extra_must)
     usual = [u.model_copy(update={"day": 1}) if u.day == day else u for u in req.usual_diet if u.day in (None, day)]
     supp_locks = [x.model_copy(update={"day": 1}) for x in req.locked_supplements if x.day == day]
-    update: dict = {
+    update: dict[str, Any] = {
         "days": 1, "locked": _merge_locks((), locked), "locked_supplements": tuple(supp_locks),
         "must_include": tuple(must), "usual_diet": tuple(usual), "exclude_foods": tuple(sorted(excluded)),
         "food_bounds": bounds, "max_days_per_food": None,
@@ -261,7 +264,7 @@ def day_request(
     return PlanRequest.model_validate({**req.model_dump(), **{k: _dump(v) for k, v in update.items()}})
 
 
-def _dump(value):
+def _dump(value: Any) -> Any:
     if isinstance(value, BaseModel):
         return value.model_dump()
     if isinstance(value, (tuple, list)):

@@ -176,7 +176,8 @@ def suggest_substitutes(
         got = [r for r in sub.item_rows if r.meal == meal and r.food_id == cand]
         grams = float(sum(r.grams for r in got)) if got else 0.0
         portions = float(sum(r.portions or 0.0 for r in got)) if got and household else None
-        change = (sub.objective_value - base_obj) if (sub.has_solution and base_obj is not None and sub.objective_value is not None) else math.nan
+        solved = sub.has_solution and base_obj is not None and sub.objective_value is not None
+        change = (sub.objective_value - base_obj) if solved else math.nan  # type: ignore[operator]  # both known
         added = sorted({r.food for r in sub.item_rows if not r.locked and r.food_id != cand})
         if not sub.has_solution:
             note = "no plan keeps the targets met with this swap" + (f": {sub.explanation.summary}" if sub.explanation else "")
@@ -200,7 +201,7 @@ def _rank_by_similarity(pool: list[str], food_id: str, grams: float, plan: Plan,
     nutrient scaled by its target bound, so mg and µg weigh alike)."""
     nutrients = [t.nutrient for t in plan.target_rows if t.nutrient in frame.columns and t.applies_to == "total"]
     nutrients = list(dict.fromkeys(nutrients))
-    scale = {}
+    scale: dict[str, float] = {}
     for t in plan.target_rows:
         bound = t.min or t.max
         if t.nutrient in nutrients and bound and t.kind == "amount":
@@ -210,7 +211,8 @@ def _rank_by_similarity(pool: list[str], food_id: str, grams: float, plan: Plan,
     group = frame["group"] if "group" in frame.columns else pd.Series("", index=frame.index)
     out = []
     for f in pool:
-        dist = float(sum(abs(values.at[f, n] - values.at[food_id, n]) / scale[n] for n in cols)) if cols else 0.0
+        dist = (float(sum(abs(values.at[f, n] - values.at[food_id, n]) / scale[n] for n in cols))
+                if cols and values is not None else 0.0)
         out.append((f, str(group.get(f, "")) == str(group.get(food_id, "")) and str(group.get(food_id, "")) != "", dist))
     out.sort(key=lambda x: (not x[1], x[2]))
     return out

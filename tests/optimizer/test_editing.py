@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 import foods
+from optimizer.domain.errors import RequestError
 from optimizer.editing import (
     PlanDiff,
     compare_plans,
@@ -14,11 +15,9 @@ from optimizer.editing import (
     swap_item,
     unlock,
 )
-from optimizer.domain.errors import RequestError
 from optimizer.planner import plan as make_plan
 from optimizer.results.verify import verify_plan
-from tests.optimizer.conftest import GOOD_DOSES, GOOD_ITEMS, small_request, small_table, small_targets
-from tests.optimizer.conftest import hand_plan
+from tests.optimizer.conftest import GOOD_DOSES, GOOD_ITEMS, hand_plan, small_request, small_table, small_targets
 
 
 @pytest.fixture(scope="module")
