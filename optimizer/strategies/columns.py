@@ -31,7 +31,7 @@ from optimizer.solve.deadline import Deadline
 from optimizer.solve.status import Termination
 from optimizer.strategies.pools import day_spec
 
-MENU_NODE_LIMIT = 2000  # branch-and-bound nodes for one day menu (its proven bound still counts when it stops)
+MENU_NODE_LIMIT = 200  # branch-and-bound nodes for one day menu (its proven bound still counts when it stops)
 CBC_MENU_NODE_LIMIT = 200  # CBC's nodes are slower and its root weaker (measured): a shallower search per menu
 MAX_COLUMNS = 12  # day menus in all (work limit: the same on a quiet or a busy machine)
 MAX_ROUNDS = 8  # pricing rounds

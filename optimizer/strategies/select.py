@@ -25,7 +25,7 @@ from optimizer.strategies.pools import POOL_TRIGGER, choose_pool, compose_week, 
 from optimizer.strategies.result import StrategyResult
 
 COLUMN_FOODS_MAX = 600  # integer weeks over at most this many candidates: day menus over all of them (no pool)
-FULL_DAY_NODE_LIMIT = 5000  # nodes for one day's integer model over every candidate (work limit, not seconds)
+FULL_DAY_NODE_LIMIT = 50  # nodes for one day's integer model over every candidate (a work limit: ~7 s here, the same on any machine)
 
 
 def is_integer(spec: ModelSpec) -> bool:
