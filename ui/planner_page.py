@@ -82,8 +82,9 @@ def render() -> None:
     st.title("Cofactor")
     st.caption("Meal and supplement plans where magnesium keeps pace with vitamin D — food first, supplements "
                "second. Real USDA foods, real supplement products.")
-    state.show_flashes()
-    plan_panel.cancelled_notice()
+    with st.container():  # one element whatever it holds, so the tabs below keep their place (and the open tab)
+        state.show_flashes()
+        plan_panel.cancelled_notice()
     with st.sidebar:
         profile = profile_panel.render_profile()
     plan_fields, submitted = plan_panel.render_plan_form()

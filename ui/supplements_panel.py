@@ -104,6 +104,11 @@ def render_vitamin_d() -> dict[str, Any]:
                          "it costs. Prescribed: the plan includes exactly this dose.")
     if mode == "choose":
         return {}
+    return _prescribed_dose(mode)
+
+
+def _prescribed_dose(mode: str) -> dict[str, Any]:
+    """The dose box and its unit (converted on a unit switch, see :func:`convert_dose_to_unit`). Request fields."""
     c1, c2 = st.columns([2, 1])
     unit = c2.selectbox("Unit", ["µg", "IU"], index=state.index(DOSE_UNIT, ["µg", "IU"]), key=DOSE_UNIT,
                         on_change=convert_dose_to_unit, args=(state.value(DOSE_UNIT, "µg"),),
@@ -180,10 +185,12 @@ def render_rule(rda_mg: float | None, plan: Plan | None) -> MagnesiumVitaminDRul
 
 def render_supplements(rda_mg: float | None, plan: Plan | None) -> dict[str, Any] | None:
     """Every supplement control. Returns request fields, or None when the rule is invalid."""
-    supplements = render_products()
-    vitamin_d = render_vitamin_d() if supplements != () else {}
-    if supplements == ():
-        st.caption("Without supplements any vitamin D must come from food.")
+    with st.container():
+        supplements = render_products()
+    with st.container():  # one element whatever it holds: the rule editor below keeps its place when modes change
+        vitamin_d = render_vitamin_d() if supplements != () else {}
+        if supplements == ():
+            st.caption("Without supplements any vitamin D must come from food.")
     st.divider()
     rule = render_rule(rda_mg, plan)
     if rule is None:

@@ -19,6 +19,8 @@ import math
 from dataclasses import replace
 from typing import Any
 
+from optimizer.domain.request import PlanRequest
+from optimizer.domain.targets import Targets
 from optimizer.model.builder import (
     ModelSpec,
     build_model,
@@ -35,17 +37,8 @@ from optimizer.results.plan import (
     Shortfall,
     Verification,
 )
-from optimizer.domain.request import PlanRequest
-from optimizer.results.wording import amount, plain, target_label, unit_of
+from optimizer.results.wording import CLINICIAN_FIX, MAY_NOT_BE_ENOUGH, NOT_ENOUGH, amount, plain, target_label, unit_of
 from optimizer.solve.adapter import SolveOptions, SolveResult, solve
-from optimizer.domain.targets import Targets
-
-#: The fix that only a clinician can apply (a recorded override of a safety upper limit): the UI shows a form.
-CLINICIAN_FIX = ("Only a clinician may raise a safety upper limit: a clinician override (their name, the reason and "
-                 "the new limit) lifts it, and it is recorded and shown on the plan.")
-NOT_ENOUGH = " This alone is not enough: other targets are short too (see the combined fix)."
-MAY_NOT_BE_ENOUGH = (" Checked with any-gram amounts; with whole portions, variety rules and whole supplement units "
-                     "it may still not be enough.")
 
 
 # -- 1. precheck -----------------------------------------------------------------------------------
@@ -261,6 +254,12 @@ def _relaxed_bounds(shortfalls: list[Shortfall], margin: float) -> dict[str, tup
     return out
 
 
+def shortfall_name(spec: ModelSpec, s: Shortfall) -> str:
+    """What a shortfall is about, in words: a food's name for a food's own row, else the target's label."""
+    return spec.foods[s.target].name if s.target in spec.foods else target_label(
+        s.target, s.nutrient if s.nutrient not in STRUCTURAL else None)
+
+
 def _relax_text(target: str, bound: str, new: float, s: Shortfall) -> str:
     label = target_label(target, s.nutrient if s.nutrient not in STRUCTURAL else None)
     side = "minimum" if bound == "min" else "maximum"
@@ -369,9 +368,8 @@ def explain_infeasible(request: PlanRequest, spec: ModelSpec, targets: Targets, 
     elif failing:
         summary = "No plan can meet every target: " + "; ".join(c.message for c in failing[:3])
     elif shortfalls:
-        parts = [f"{spec.foods[s.target].name if s.target in spec.foods else target_label(s.target, s.nutrient if s.nutrient not in STRUCTURAL else None)}"
-                 f"{f' (day {s.day})' if s.day else ''} {'short' if s.bound == 'min' else 'over'} by {amount(s.gap, s.unit)}"
-                 for s in shortfalls[:4]]
+        parts = [f"{shortfall_name(spec, s)}{f' (day {s.day})' if s.day else ''} "
+                 f"{'short' if s.bound == 'min' else 'over'} by {amount(s.gap, s.unit)}" for s in shortfalls[:4]]
         summary = "No plan meets every target together. The nearest plan misses: " + "; ".join(parts) + "."
     elif relaxed.termination in stopped:
         summary = ("Even the search for the nearest plan " + stopped[relaxed.termination] + " before it found one, so "

@@ -11,7 +11,14 @@ import re
 
 import foods
 
-#: Target keys that are not a nutrient key of their own: key -> (nutrient, what the target counts).
+#: The fix that only a clinician can apply (a recorded override of a safety upper limit): the UI shows a form.
+CLINICIAN_FIX = ("Only a clinician may raise a safety upper limit: a clinician override (their name, the reason and "
+                 "the new limit) lifts it, and it is recorded and shown on the plan.")
+#: Appended to a relaxed-target fix the LP check found not enough on its own / could not promise.
+NOT_ENOUGH = " This alone is not enough: other targets are short too (see the combined fix)."
+MAY_NOT_BE_ENOUGH = (" Checked with any-gram amounts; with whole portions, variety rules and whole supplement units "
+                     "it may still not be enough.")
+#: Target keys that are not a nutrient key of their own (what the target counts is in the key).
 ENERGY_PERCENT_SUFFIX = "_energy_pct"
 SUPPLEMENTAL_PREFIX = "supplemental_"
 

@@ -1,9 +1,12 @@
 """End-to-end: ``streamlit run app.py`` in a real browser (Playwright driving Debian's chromium).
 
-Makes a week in one click, checks the week grid and the coverage chart, checks that controls in other tabs show
-the values the session plans with, locks an item and re-optimises, downloads the plan CSV and reads it back with
-pandas, opens the printable view, and saves screenshots (docs/screenshot.png at 1280 px,
-test-artifacts/phone.png at 390 px). Timeouts are generous ceilings for a loaded machine, not speed checks.
+The walk a person takes: makes a week in one click (week grid, coverage chart, a screenshot of the whole result
+page as docs/screenshot.png), switches the vitamin D unit (the number converts, the dose does not), checks that
+controls in other tabs show the values the session plans with, locks an item and re-optimises, opens a client
+whose profile differs and re-plans and saves the plan for that client, swaps a food, applies a one-click fix to an
+impossible request, downloads the plan CSV and the shopping list and reads them back with pandas, opens the
+printable view; at 390 px the page never scrolls sideways and the tabs stay on screen
+(test-artifacts/phone.png). Timeouts are generous ceilings for a loaded machine, not speed checks.
 """
 
 from __future__ import annotations
@@ -13,7 +16,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from ui import views
+
+from optimizer.domain.profile import Profile
 from optimizer.domain.request import PlanRequest
+from optimizer.dietitian.store import Store
 from tests.ui.conftest import ROOT
 
 pytestmark = pytest.mark.browser
@@ -22,6 +29,109 @@ SOLVE_TIMEOUT_MS = 600_000  # the longest we wait for a plan to appear on a load
 UI_TIMEOUT_MS = 60_000
 SCREENSHOT = ROOT / "docs" / "screenshot.png"
 ARTIFACTS = ROOT / "test-artifacts"
+
+
+@pytest.fixture(scope="module")
+def walk_store(tmp_path_factory):
+    """A client store with one client (a man of 62: not the sidebar's profile); COFACTOR_DB points the server at it.
+    Listed before ``streamlit_url`` so the server starts with it."""
+    import os
+
+    path = tmp_path_factory.mktemp("walk") / "walk.sqlite3"
+    old = os.environ.get("COFACTOR_DB")
+    os.environ["COFACTOR_DB"] = str(path)
+    store = Store(path)
+    store.add_client(name="Gus Example", profile=Profile(sex="male", age=62))
+    yield store
+    if old is None:
+        os.environ.pop("COFACTOR_DB", None)
+    else:
+        os.environ["COFACTOR_DB"] = old
+
+
+def _screenshot_whole_page(page, path: Path, width: int) -> None:
+    """Grow the viewport to the app's full height (it scrolls inside its own container) and take the picture."""
+    height = page.evaluate("""() => Math.max(...[...document.querySelectorAll(
+        "[data-testid='stMain'], [data-testid='stAppViewContainer'], section.main")].map(e => e.scrollHeight), 900)""")
+    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 12000)})
+    page.wait_for_timeout(500)  # let the charts re-render at the new size
+    page.screenshot(path=str(path))
+
+
+def _switch_units(page) -> None:
+    """Prescribe 50 µg a day, switch the unit to IU: the box says 2,000 and the caption keeps 50 µg."""
+    expect = _expect()
+    page.get_by_role("tab", name="Supplements").click()
+    page.get_by_text("Prescribed daily dose", exact=True).click()
+    expect(page.get_by_role("spinbutton", name="Dose (µg per day)")).to_have_value("50.00")
+    box = page.get_by_role("combobox", name="Unit")
+    box.click()
+    box.press("ArrowDown")
+    option = page.get_by_role("option").filter(has_text="IU").first
+    expect(option).to_be_visible()
+    option.click()
+    expect(page.get_by_role("spinbutton", name="Dose (IU per day)")).to_have_value("2000.00")
+    expect(page.get_by_text("= 50.0 µg = 2,000 IU per day").first).to_be_visible()
+    page.get_by_text("Let Cofactor choose (within limits)", exact=True).click()  # back to the default for the walk
+    expect(page.get_by_role("spinbutton", name="Dose (IU per day)")).to_have_count(0)  # the page has re-run
+
+
+def _plan_for_the_client(page) -> None:
+    """The Planner's week was made for the sidebar profile: saving it for Gus is refused; re-plan it for him."""
+    expect = _expect()
+    page.get_by_role("link", name="Clients").click()
+    expect(page.get_by_role("heading", name="Clients")).to_be_visible()
+    expect(page.get_by_text("This plan was not made for Gus Example").first).to_be_visible()
+    assert page.get_by_role("button", name="Save plan for this client").count() == 0
+    page.get_by_role("button", name="Re-plan for Gus Example and save").click()
+    expect(page.get_by_text("for Gus Example: week").first).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+    page.get_by_role("link", name="Planner").click()
+    expect(page.locator("table.cf-grid")).to_be_visible()
+
+
+def _swap_a_food(page) -> None:
+    """Swap day 1's first item for the top substitute: the week stays verified, the day has no food twice."""
+    expect = _expect()
+    page.get_by_role("tab", name="Your plan").click()
+    page.get_by_role("button", name="Find substitutes").click()
+    button = page.get_by_role("button", name="Swap for this food")
+    expect(button).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+    button.click()
+    expect(page.get_by_text("swapped for").first).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+    expect(page.get_by_text("Changed since: Day 1").first).to_be_visible()
+    first_day = page.locator("table.cf-grid tbody tr").first.locator(".cf-item").all_inner_texts()
+    foods = [t.rsplit(" — ", 1)[0].replace(" [locked]", "") for t in first_day]
+    assert len(foods) == len(set(foods)), f"a food twice on day 1 after the swap: {foods}"
+
+
+def _apply_a_fix(page, tmp_path: Path) -> None:
+    """An impossible request (5,000 IU vitamin D a day, above the upper limit): its one-click fix makes a plan."""
+    expect = _expect()
+    request = PlanRequest(profile=Profile(sex="female", age=45), days=1, vitamin_d_supplement_iu=5000)
+    saved = tmp_path / "impossible.json"
+    saved.write_text(request.model_dump_json())
+    page.get_by_role("tab", name="Save & restore").click()
+    dropzone = page.get_by_role("region", name="Saved plan or request (JSON)")
+    dropzone.locator("input[type='file']").set_input_files(str(saved))
+    expect(page.get_by_text("Restored the settings from impossible.json").first).to_be_visible()
+    page.get_by_role("button", name="Make my plan").click()
+    page.get_by_role("tab", name="Your plan").click()
+    fix = page.get_by_role("button", name="Apply: Lower the prescribed vitamin D dose")
+    expect(fix).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+    expect(page.get_by_text("Apply the override and plan again")).to_be_visible()  # the clinician's small form
+    fix.click()
+    expect(page.get_by_text("Applied: Lower the prescribed").first).to_be_visible(timeout=SOLVE_TIMEOUT_MS)
+    expect(page.locator("table.cf-grid tbody tr")).to_have_count(1)
+
+
+def _download(page, name: str, target: Path) -> pd.DataFrame:
+    page.get_by_role("tab", name="Save & restore").click()
+    button = page.get_by_role("button", name=name)
+    _expect()(button).to_be_visible()
+    with page.expect_download(timeout=UI_TIMEOUT_MS) as info:
+        button.click()
+    info.value.save_as(str(target))
+    return pd.read_csv(target, dtype={"food_id": str})
 
 
 def _expect():
@@ -81,7 +191,8 @@ def _expect_controls_show_the_session_values(page) -> None:
         str(defaults["max_days_per_food"].default or 7))
 
 
-def test_week_in_one_click_lock_reoptimise_download_and_screenshot(browser, streamlit_url: str, tmp_path: Path):
+def test_the_walk_week_units_client_swap_fix_and_downloads(walk_store, browser, streamlit_url: str,
+                                                          tmp_path: Path):
     expect = _expect()
     context, page = _open(browser, streamlit_url, 1280, 900)
     try:
@@ -96,10 +207,12 @@ def test_week_in_one_click_lock_reoptimise_download_and_screenshot(browser, stre
         expect(page.locator("[data-testid='stVegaLiteChart'] canvas, [data-testid='stVegaLiteChart'] svg").first
                ).to_be_visible()
 
+        assert page.get_by_role("button", name="Deploy").count() == 0  # no developer toolbar for people
+
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
-        page.set_viewport_size({"width": 1280, "height": 3000})
-        page.screenshot(path=str(SCREENSHOT))
+        _screenshot_whole_page(page, SCREENSHOT, 1280)
         page.set_viewport_size({"width": 1280, "height": 900})
+        _switch_units(page)
         _expect_controls_show_the_session_values(page)
         page.get_by_role("tab", name="Your plan").click()
 
@@ -110,22 +223,27 @@ def test_week_in_one_click_lock_reoptimise_download_and_screenshot(browser, stre
         expect(grid.get_by_text(food).first).to_be_visible()
         expect(grid.get_by_text("[locked]").first).to_be_visible()  # locked items are marked in the grid
 
-        page.get_by_role("tab", name="Save & restore").click()
-        button = page.get_by_role("button", name="Plan (CSV)")
-        expect(button).to_be_visible()
-        with page.expect_download(timeout=UI_TIMEOUT_MS) as info:
-            button.click()
-        target = tmp_path / "plan.csv"
-        info.value.save_as(str(target))
-        frame = pd.read_csv(target, dtype={"food_id": str})
+        frame = _download(page, "Plan (CSV)", tmp_path / "plan.csv")
         assert {"day", "meal", "food_id", "food", "grams"} <= set(frame.columns)
         assert sorted(frame["day"].unique()) == list(range(1, 8))
-        assert (frame["grams"] > 0).all() and food in set(frame["food"])
+        assert (frame["grams"] > 0).all()
+        assert any(views.short_name(f) == food for f in frame["food"])
 
         page.get_by_text("Printable view", exact=True).click()  # the report, in an iframe isolated from the app
         printable = page.frame_locator("iframe[src^='data:text/html']")
         expect(printable.get_by_role("button", name="Print")).to_be_visible()
-        expect(printable.get_by_text(food).first).to_be_attached()
+
+        page.get_by_role("tab", name="Your plan").click()
+        page.get_by_text("One day", exact=True).click()  # the rest of the walk on one day: quick solves
+        _make_plan(page)
+        expect(page.locator("table.cf-grid tbody tr")).to_have_count(1, timeout=SOLVE_TIMEOUT_MS)
+        _plan_for_the_client(page)
+        saved = walk_store.list_plans("Gus Example")
+        assert len(saved) == 1 and walk_store.get_plan(saved[0].id).request.profile.age == 62
+        _swap_a_food(page)
+        shopping = _download(page, "Shopping list (CSV)", tmp_path / "shopping.csv")
+        assert {"section", "food", "grams", "buy"} <= set(shopping.columns) and len(shopping) > 3
+        _apply_a_fix(page, tmp_path)
     finally:
         context.close()
 
@@ -142,6 +260,9 @@ def test_phone_width_screenshot(browser, streamlit_url: str):
         page.screenshot(path=str(ARTIFACTS / "phone.png"))
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 390 + 1, f"the page scrolls sideways at phone width ({width} px)"
+        right = page.evaluate("""() => Math.max(...[...document.querySelectorAll("[data-baseweb='tab']")]
+            .map(t => t.getBoundingClientRect().right))""")
+        assert right <= 390 + 1, f"the tabs run off the screen at phone width (last tab ends at {right:.0f} px)"
         page.set_viewport_size({"width": 390, "height": 844})
         _expect_controls_show_the_session_values(page)
     finally:
