@@ -17,21 +17,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import replace
-from typing import Any
+from typing import Any, Literal
 
+from optimizer.compile.spec import ModelSpec, map_items, slack_values
 from optimizer.domain.request import PlanRequest
 from optimizer.domain.targets import Targets
-from optimizer.model.builder import (
-    ModelSpec,
-    build_model,
-    map_items,
-    relax_integrality,
-    slack_values,
-)
+from optimizer.model.builder import build_model, relax_integrality
 from optimizer.results.plan import (
     BindingConstraint,
     Explanation,
     Fix,
+    PlanItem,
     PrecheckRow,
     ShadowPrice,
     Shortfall,
@@ -65,7 +61,8 @@ def _supplement_range(spec: ModelSpec, nutrient: str, targets: Targets) -> tuple
         return float(d or 0.0), float(d or 0.0)
     most = 0.0
     for sup in spec.supplements.values():
-        per_unit = sup.vitamin_d_ug if nutrient == "vitamin_d_ug" else (sup.magnesium_mg * sup.absorption_factor if nutrient == "magnesium_mg" else 0.0)
+        per_unit = (sup.vitamin_d_ug if nutrient == "vitamin_d_ug"
+                    else (sup.magnesium_mg * sup.absorption_factor if nutrient == "magnesium_mg" else 0.0))
         if sup.schedule == "weekly":
             if spec.weekly_products_allowed():
                 most += per_unit * sup.max_units * len(spec.weeks()) / max(spec.days, 7)
@@ -138,7 +135,7 @@ def _dose_precheck(spec: ModelSpec) -> list[PrecheckRow]:
 
 
 # -- 2. priority relaxation ------------------------------------------------------------------------
-def priority_relaxation(spec: ModelSpec, options: SolveOptions) -> tuple[list[Shortfall], list, SolveResult]:
+def priority_relaxation(spec: ModelSpec, options: SolveOptions) -> tuple[list[Shortfall], list[PlanItem], SolveResult]:
     """Minimise weighted slack on normal/low rows; return the shortfalls, the nearest plan's items, the result.
 
     First as an LP (continuous amounts, no variety rules; one day when days are interchangeable): nutrient
@@ -175,7 +172,9 @@ def priority_relaxation(spec: ModelSpec, options: SolveOptions) -> tuple[list[Sh
             achieved = ca / mg if mg > 0 else math.inf
         else:
             continue
-        shortfalls.append(Shortfall(target=str(info.target or info.kind), nutrient=str(info.kind if info.kind in STRUCTURAL else (info.nutrient or info.kind)), bound="min" if info.bound == "min" else "max",
+        nutrient = str(info.kind if info.kind in STRUCTURAL else (info.nutrient or info.kind))
+        shortfalls.append(Shortfall(target=str(info.target or info.kind), nutrient=nutrient,
+                                    bound="min" if info.bound == "min" else "max",
                                     required=float(required), achieved=float(achieved), gap=float(abs(required - achieved)),
                                     unit=unit, priority=info.priority, day=None if one_day else info.day))
     shortfalls.sort(key=lambda s: (s.priority != "normal", s.target, s.day or 0))
@@ -228,11 +227,11 @@ def _meal_share(built: Any, values: dict[str, float], info: Any) -> float:
 STRUCTURAL = {"food_min", "must_include", "max_days", "min_foods", "group_max", "group_min", "group_meal", "one_meal",
               "meal_foods"}
 
-def _override_update(request: PlanRequest, key: str, bound: str, value: float) -> dict:
+def _override_update(request: PlanRequest, key: str, bound: str, value: float) -> dict[str, Any]:
     current = request.targets
     if not isinstance(current, dict):
         return {}
-    merged = {k: (v.model_dump(exclude_defaults=True) if hasattr(v, "model_dump") else v) for k, v in current.items()}
+    merged = {k: (v.model_dump(exclude_defaults=True) if v is not None else None) for k, v in current.items()}
     entry = dict(merged.get(key) or {})
     entry[bound] = float(value)
     merged[key] = entry
@@ -286,7 +285,7 @@ def suggest_fixes(request: PlanRequest, checks: list[PrecheckRow], shortfalls: l
     if len(relaxed) > 1:
         together = {t: (b, v) for t, (b, v, _) in relaxed.items()}
         enough = reaches(together) if reaches is not None else True
-        update: dict = {}
+        update: dict[str, Any] = {}
         for t, (b, v) in together.items():
             update = _override_update(request.model_copy(update=update) if update else request, t, b, v)
         fixes.append(Fix(kind="relax_target", description="Relax these together: " + " ".join(
@@ -356,7 +355,8 @@ def explain_infeasible(request: PlanRequest, spec: ModelSpec, targets: Targets, 
                        result: SolveResult | None = None, notes: list[str] | None = None) -> Explanation:
     """The full explanation for a request with no plan: precheck, priority relaxation, fixes. ``notes``: the
     plan's notes; those about foods left out (no price in cost mode) are repeated in the summary."""
-    fixed_d = spec.dose_daily_ug if spec.vitamin_d_mode == "daily" else ((spec.dose_weekly_ug or 0.0) / 7.0 if spec.vitamin_d_mode == "weekly" else 0.0)
+    weekly_d = (spec.dose_weekly_ug or 0.0) / 7.0 if spec.vitamin_d_mode == "weekly" else 0.0
+    fixed_d = spec.dose_daily_ug if spec.vitamin_d_mode == "daily" else weekly_d
     checks = precheck(spec, targets, request.rule.extra_magnesium_mg(float(fixed_d or 0.0)))
     shortfalls, nearest, relaxed = priority_relaxation(spec, options)
     failing = [c for c in checks if not c.ok]
@@ -431,7 +431,7 @@ def shadow_prices(built: Any, result: SolveResult, request: PlanRequest) -> list
     cost_only = request.objective == "cost" and not request.objective_weights
     obj_unit = "$" if cost_only else "objective points"
     days = built.spec.days
-    grouped: dict[tuple[str, str], list] = {}
+    grouped: dict[tuple[str, str], list[Any]] = {}
     for name, info in built.rows.items():
         if info.kind not in ("target", "rule", "energy_percent") or name not in result.duals:
             continue
@@ -488,7 +488,8 @@ def binding_constraints(built: Any, result: SolveResult) -> list[BindingConstrai
         grams[(it.day, it.food_id)] = grams.get((it.day, it.food_id), 0.0) + result.values.get(n, 0.0) * it.grams_per_unit
     for (d, f), g in sorted(grams.items()):
         lo, hi = spec.food_bounds.get(f, (None, None))
-        for bound, limit in (("max", hi), ("min", lo)):
+        limits: tuple[tuple[Literal["max", "min"], float | None], ...] = (("max", hi), ("min", lo))
+        for bound, limit in limits:
             if limit is not None and limit > 0 and abs(g - limit) <= 1e-6 * max(1.0, limit):
                 out.append(BindingConstraint(kind="food_bound", name=f, bound=bound, rhs=float(limit), unit="g", day=d,
                                              text=f"{spec.foods[f].name} at its {bound}imum {limit:g} g on day {d}"))

@@ -55,7 +55,7 @@ def target_label(key: str, nutrient: str | None = None) -> str:
         return f"{foods.nutrient_label(nutrient or key[: -len(ENERGY_PERCENT_SUFFIX)])} (% of energy)"
     if key == "calcium_magnesium_ratio":
         return "Calcium : magnesium ratio"
-    return foods.nutrient_label(nutrient or key)
+    return str(foods.nutrient_label(nutrient or key))
 
 
 def amount(value: float | None, unit: str) -> str:

@@ -15,10 +15,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from optimizer.results.plan import DISCLAIMER, Plan
 from optimizer.domain.profile import Profile
 from optimizer.domain.request import DEFAULT_MEALS, PlanRequest
 from optimizer.domain.targets import targets_for
+from optimizer.results.plan import DISCLAIMER, Plan
 from ui import edit_panel, results_panel, views
 
 TIMEOUT_S = 600  # generous: a solve on a loaded 2-core machine can take a while; not a performance assertion
@@ -359,8 +359,8 @@ def test_unlocking_an_item_releases_it_in_the_reoptimised_plan(app_path: str):
 
 
 def test_releasing_a_kept_day_unlocks_its_items_and_doses():
-    from optimizer.results.plan import PlanItem, SupplementDose
     from optimizer.domain.request import LockedItem, LockedSupplement
+    from optimizer.results.plan import PlanItem, SupplementDose
     from ui import edit_panel, views
 
     request = PlanRequest(profile=PERSON, days=2,

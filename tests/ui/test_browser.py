@@ -16,12 +16,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ui import views
-
+from optimizer.dietitian.store import Store
 from optimizer.domain.profile import Profile
 from optimizer.domain.request import PlanRequest
-from optimizer.dietitian.store import Store
 from tests.ui.conftest import ROOT
+from ui import views
 
 pytestmark = pytest.mark.browser
 

@@ -7,8 +7,8 @@ import functools
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from optimizer.domain.profile import Profile
 from optimizer.dietitian.store import Store
+from optimizer.domain.profile import Profile
 
 
 @functools.cache
