@@ -6,8 +6,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from optimizer.results.plan import Plan
 from optimizer.domain.rule import MagnesiumVitaminDRule
+from optimizer.results.plan import Plan
 from ui.views import WEEK_AVERAGE
 
 PCT_CAP = 300.0  # bars beyond this are clipped at the axis end and labelled with their true %

@@ -16,10 +16,10 @@ from pydantic import ValidationError
 
 from foods.errors import CofactorError
 from optimizer.dietitian.services import ALLERGENS, DIETS, plan_for_client
+from optimizer.dietitian.store import ClientRecord, StorageError, Store, parse_usual_diet_csv
 from optimizer.editing import compare_plans
 from optimizer.io.export import plan_to_excel_bytes, plan_to_pdf_bytes
 from optimizer.io.report import nutrient_table_display, rule_statement, week_grid
-from optimizer.dietitian.store import ClientRecord, StorageError, Store, parse_usual_diet_csv
 from optimizer.planner import plan as make_plan
 from ui import catalogue, plan_panel, state
 

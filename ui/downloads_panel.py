@@ -10,11 +10,11 @@ import streamlit as st
 import streamlit.components.v1 as components
 from pydantic import ValidationError
 
+from optimizer.domain.request import PlanRequest
 from optimizer.io import export, report
 from optimizer.io.shopping import shopping_list
 from optimizer.results.load import load_plan
 from optimizer.results.plan import Plan
-from optimizer.domain.request import PlanRequest
 from ui import catalogue, state
 
 RESTORE_UPLOAD = "restore_json"

@@ -7,9 +7,9 @@ from typing import Any
 import streamlit as st
 from pydantic import ValidationError
 
-from optimizer.planner import plan as make_plan
 from optimizer.domain.profile import Profile
 from optimizer.domain.request import PlanRequest
+from optimizer.planner import plan as make_plan
 from ui import (
     catalogue,
     downloads_panel,

@@ -30,8 +30,8 @@ from typing import Any
 
 import streamlit as st
 
-from optimizer.results.plan import Plan
 from optimizer.domain.request import PlanRequest
+from optimizer.results.plan import Plan
 
 PLAN = "_plan"
 REQUEST = "_request"

@@ -8,10 +8,10 @@ import pandas as pd
 import streamlit as st
 
 from optimizer.domain.errors import RuleError
-from optimizer.results.plan import Plan
 from optimizer.domain.request import PlanRequest
 from optimizer.domain.rule import MagnesiumVitaminDRule
 from optimizer.domain.units import IU_PER_UG_VITAMIN_D
+from optimizer.results.plan import Plan
 from ui import catalogue, charts, state
 
 USE, PRODUCTS, MODE, DOSE, DOSE_UNIT = "supp_use", "supp_products", "vitd_mode", "vitd_dose", "vitd_unit"
