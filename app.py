@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import streamlit as st
+from streamlit.navigation.page import StreamlitPage
 
 ROOT = Path(__file__).resolve().parent
 if str(ROOT) not in sys.path:  # `streamlit run app.py` from a source checkout without `pip install -e .`
@@ -22,7 +23,7 @@ from ui import planner_page  # noqa: E402
 ICON = ":material/restaurant_menu:"
 
 
-def _pages() -> list:
+def _pages() -> list[StreamlitPage]:
     pages = [st.Page(planner_page.render, title="Planner", icon=ICON, url_path="planner", default=True)]
     if importlib.util.find_spec("ui.clients") is not None:
         try:

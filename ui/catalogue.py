@@ -7,8 +7,9 @@ library's error (which names the file, row, column and fix) is returned for disp
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import streamlit as st
 
@@ -104,7 +105,10 @@ class UploadError(CofactorError, ValueError):
     """A rejected upload, its message naming the uploaded file (never the server's temporary copy)."""
 
 
-def _with_temp_file(name: str, data: bytes, load):
+T = TypeVar("T")
+
+
+def _with_temp_file(name: str, data: bytes, load: Callable[[Path], T]) -> T:
     safe_name = Path(name).name or "upload.csv"
     with tempfile.TemporaryDirectory(prefix="cofactor-upload-") as folder:
         path = Path(folder) / safe_name

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import altair as alt
 import numpy as np
 import pandas as pd
@@ -17,7 +19,7 @@ LABEL_LIMIT_PX = 120  # nutrient names on the y axis: at most this wide (a phone
 AUTOSIZE = alt.AutoSizeParams(type="fit-x", contains="padding")
 
 
-def plan_rule_point(plan: Plan, rule: MagnesiumVitaminDRule, rda_mg: float | None) -> dict | None:
+def plan_rule_point(plan: Plan, rule: MagnesiumVitaminDRule, rda_mg: float | None) -> dict[str, Any] | None:
     """This plan's average supplemental vitamin D (µg/day), the magnesium it requires and the magnesium eaten."""
     if not plan.has_solution or rda_mg is None:
         return None
@@ -29,7 +31,7 @@ def plan_rule_point(plan: Plan, rule: MagnesiumVitaminDRule, rda_mg: float | Non
     return {"vitamin_d_ug": d, "required_mg": rule.required_magnesium_mg(rda_mg, d), "magnesium_mg": eaten}
 
 
-def rule_chart(rule: MagnesiumVitaminDRule, rda_mg: float, point: dict | None = None) -> alt.LayerChart:
+def rule_chart(rule: MagnesiumVitaminDRule, rda_mg: float, point: dict[str, Any] | None = None) -> alt.LayerChart:
     """Required total magnesium (mg/day) against supplemental vitamin D (µg/day), with this plan's point."""
     top = max(150.0, max(b.vitamin_d_ug for b in rule.breakpoints) * 1.2, (point or {}).get("vitamin_d_ug", 0) * 1.2)
     xs = sorted(set(np.linspace(0, top, 61).tolist() + [b.vitamin_d_ug for b in rule.breakpoints]))
@@ -58,7 +60,9 @@ def rule_chart(rule: MagnesiumVitaminDRule, rda_mg: float, point: dict | None = 
                 title=None, orient="bottom")),
             shape=alt.Shape("what:N", legend=None),
             tooltip=["what", alt.Tooltip("vitamin_d_ug:Q", format=".1f"), alt.Tooltip("mg:Q", format=".0f")]))
-    return alt.layer(*layers).properties(height=280, title=name, autosize=AUTOSIZE)
+    chart = alt.layer(*layers)
+    assert isinstance(chart, alt.LayerChart)  # no layer has a facet encoding, so nothing is hoisted into a facet
+    return chart.properties(height=280, title=name, autosize=AUTOSIZE)
 
 
 def coverage_chart(cov: pd.DataFrame) -> alt.LayerChart:
@@ -93,8 +97,10 @@ def coverage_chart(cov: pd.DataFrame) -> alt.LayerChart:
     beyond = alt.Chart(over).mark_text(align="right", dx=-4, color="#ffffff", fontWeight="bold").encode(
         x="shown_pct:Q", y=y, text="pct_text:N", tooltip=tooltip)
     height = max(180, 30 * len(order))
-    return (alt.layer(bars, days, target, upper, beyond).properties(height=height, autosize=AUTOSIZE)
-            .configure_axisY(labelOverlap=False))
+    layered = alt.layer(bars, days, target, upper, beyond)
+    assert isinstance(layered, alt.LayerChart)  # no layer has a facet encoding, so nothing is hoisted into a facet
+    chart: alt.LayerChart = layered.properties(height=height, autosize=AUTOSIZE).configure_axisY(labelOverlap=False)
+    return chart
 
 
 def magnesium_chart(split: pd.DataFrame) -> alt.LayerChart:
@@ -114,4 +120,6 @@ def magnesium_chart(split: pd.DataFrame) -> alt.LayerChart:
         layers.append(alt.Chart(split).mark_tick(color="#d84315", thickness=3, size=30).encode(
             x=alt.X("day:N", sort=list(split["day"])), y="required_mg:Q",
             tooltip=[alt.Tooltip("required_mg:Q", title="required (mg)", format=".0f")]))
-    return alt.layer(*layers).properties(height=240, autosize=AUTOSIZE)
+    chart = alt.layer(*layers)
+    assert isinstance(chart, alt.LayerChart)  # no layer has a facet encoding, so nothing is hoisted into a facet
+    return chart.properties(height=240, autosize=AUTOSIZE)

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 
 from foods.errors import CofactorError
 from optimizer.dietitian.services import ALLERGENS, DIETS, plan_for_client
-from optimizer.dietitian.store import ClientRecord, StorageError, Store, parse_usual_diet_csv
+from optimizer.dietitian.store import ClientRecord, PlanRecord, PlanStatus, StorageError, Store, parse_usual_diet_csv
 from optimizer.editing import compare_plans
 from optimizer.io.export import plan_to_excel_bytes, plan_to_pdf_bytes
 from optimizer.io.report import nutrient_table_display, rule_statement, week_grid
@@ -94,7 +94,7 @@ def _client_form(store: Store, client: ClientRecord | None) -> None:
         sex = c1.selectbox("Sex", ("female", "male"), index=0 if not p or p.sex == "female" else 1, key=f"{k}sex")
         age = c2.number_input("Age (years)", min_value=1.0, max_value=120.0, value=float(p.age) if p else 40.0,
                               step=1.0, format="%g", key=f"{k}age")
-        stage = c3.selectbox("Pregnancy / breastfeeding", STAGES, key=f"{k}stage", format_func=STAGE_LABELS.get,
+        stage = c3.selectbox("Pregnancy / breastfeeding", STAGES, key=f"{k}stage", format_func=lambda k: STAGE_LABELS[k],
                              index=1 if p and p.pregnant else 2 if p and p.lactating else 0)
         c1, c2, c3 = st.columns(3)
         weight = c1.number_input("Weight (kg)", min_value=0.0, max_value=400.0, key=f"{k}weight",
@@ -102,7 +102,7 @@ def _client_form(store: Store, client: ClientRecord | None) -> None:
         height = c2.number_input("Height (cm)", min_value=0.0, max_value=260.0, key=f"{k}height",
                                  value=float(p.height_cm) if p and p.height_cm else None)
         activity = c3.selectbox("Activity", ACTIVITIES, index=ACTIVITIES.index(p.activity) if p else 1,
-                                format_func=ACTIVITY_LABELS.get, key=f"{k}activity")
+                                format_func=lambda k: ACTIVITY_LABELS[k], key=f"{k}activity")
         c1, c2 = st.columns(2)
         diet = c1.selectbox("Diet pattern", DIETS, index=DIETS.index(ex.diet_pattern) if ex else 0, key=f"{k}diet",
                             format_func=words)
@@ -141,7 +141,7 @@ def _client_form(store: Store, client: ClientRecord | None) -> None:
         "preferred_supplements": tuple(supplements), "plan_defaults": defaults, "notes": notes,
     }
     try:
-        saved = store.update_client(client.id, **fields) if client else store.add_client(ClientRecord.model_validate(fields))
+        saved = store.update_client(client, **fields) if client else store.add_client(ClientRecord.model_validate(fields))
     except (ValidationError, CofactorError, ValueError) as exc:
         st.error(f"Not saved: {_error_text(exc)}")
         return
@@ -199,7 +199,8 @@ def _save_current_plan(store: Store, client: ClientRecord) -> None:
     week = c1.date_input("Week starting", value=opened_week or next_monday(), key=f"client_{client.id}_save_week",
                          help="Saving into the week of the plan you opened adds a new version of it; "
                               "another week starts a new plan.")
-    status = c2.selectbox("Status", ("draft", "final"), key=f"client_{client.id}_save_status")
+    statuses: tuple[PlanStatus, ...] = ("draft", "final")
+    status = c2.selectbox("Status", statuses, key=f"client_{client.id}_save_status")
     note = c3.text_input("Note", key=f"client_{client.id}_save_note")
     mismatch = plan_mismatch(plan, client)
     if mismatch:
@@ -244,7 +245,7 @@ CLIENT_OWNED = ("profile", "diet_pattern", "exclude_foods", "exclude_groups", "e
                 "locked", "locked_supplements")
 
 
-def _replan_and_save(store: Store, client: ClientRecord, plan: Any, week: date, status: str, note: str) -> None:
+def _replan_and_save(store: Store, client: ClientRecord, plan: Any, week: date, status: PlanStatus, note: str) -> None:
     """Plan the Planner's settings again from the client's own profile and exclusions; save when it works."""
     settings = plan.request.model_dump(exclude=set(CLIENT_OWNED))
     try:
@@ -261,7 +262,7 @@ def _replan_and_save(store: Store, client: ClientRecord, plan: Any, week: date, 
                    + (f" {result.explanation.summary}" if result.explanation else ""))
         return
     try:
-        plan_id = store.save_plan(client, result, week, status=status, author_note=note)  # type: ignore[arg-type]
+        plan_id = store.save_plan(client, result, week, status=status, author_note=note)
     except CofactorError as exc:
         st.error(str(exc))
         return
@@ -319,24 +320,25 @@ def _history(store: Store, client: ClientRecord) -> None:
     pending = st.session_state.pop(PENDING_PLAN, None)
     if pending is not None and pending[0] == client.id and pending[1] in labels:
         st.session_state[f"client_{client.id}_plan_choice"] = pending[1]  # a plan just saved: show it
-    plan_id = st.selectbox("Plan", list(labels), format_func=labels.get, key=f"client_{client.id}_plan_choice")
+    plan_id = st.selectbox("Plan", list(labels), format_func=lambda k: labels[k], key=f"client_{client.id}_plan_choice")
     record = next(r for r in records if r.id == plan_id)
     plan = store.get_plan(plan_id)
     c1, c2, c3 = st.columns(3)
     if c1.button("Open in the Planner", key=f"plan_{plan_id}_open"):
+        assert client.id is not None  # a client read from the store has its id
         state.open_plan(plan, origin=(client.id, record.week_start))
         state.flash(f"Opened plan {plan_id} of {client.name} (week {record.week_start}, v{record.version}).")
         st.success("Opened: go to the Planner page to edit or re-optimise it.")
-    other = "draft" if record.status == "final" else "final"
+    other: PlanStatus = "draft" if record.status == "final" else "final"
     if c2.button(f"Mark {other}", key=f"plan_{plan_id}_status"):
-        store.set_status(plan_id, other)  # type: ignore[arg-type]
+        store.set_status(plan_id, other)
         st.rerun()
     stem = f"{client.name.replace(' ', '_')}_{record.week_start}_v{record.version}"
-    who = {"client_name": client.name, "week_start": record.week_start}
+    name, week = client.name, record.week_start
     # files are made when the button is clicked (Streamlit calls the function), not on every rerun
-    c3.download_button("Download PDF", lambda: plan_to_pdf_bytes(plan, catalogue.shipped_foods(), **who),
+    c3.download_button("Download PDF", lambda: plan_to_pdf_bytes(plan, catalogue.shipped_foods(), client_name=name, week_start=week),
                        file_name=f"{stem}.pdf", mime="application/pdf", key=f"plan_{plan_id}_pdf")
-    c3.download_button("Download Excel", lambda: plan_to_excel_bytes(plan, catalogue.shipped_foods(), **who),
+    c3.download_button("Download Excel", lambda: plan_to_excel_bytes(plan, catalogue.shipped_foods(), client_name=name, week_start=week),
                        file_name=f"{stem}.xlsx", key=f"plan_{plan_id}_xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     _compare(store, records, plan_id)
@@ -346,13 +348,13 @@ def _history(store: Store, client: ClientRecord) -> None:
         st.caption(rule_statement(plan))
 
 
-def _compare(store: Store, records: list, plan_id: int) -> None:
+def _compare(store: Store, records: list[PlanRecord], plan_id: int) -> None:
     others = [r for r in records if r.id != plan_id]
     if not others:
         return
     with st.expander("Compare with another saved plan"):
         labels = {r.id: f"#{r.id} — week {r.week_start} v{r.version} ({r.status})" for r in others}
-        other = st.selectbox("Earlier plan", list(labels), format_func=labels.get, key=f"plan_{plan_id}_compare")
+        other = st.selectbox("Earlier plan", list(labels), format_func=lambda k: labels[k], key=f"plan_{plan_id}_compare")
         diff = compare_plans(store.get_plan(other), store.get_plan(plan_id))
         st.text(f"From #{other} to #{plan_id}:\n{diff.summary()}")
         if diff.items:

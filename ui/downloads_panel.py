@@ -10,6 +10,7 @@ import streamlit as st
 import streamlit.components.v1 as components
 from pydantic import ValidationError
 
+from foods import FoodTable
 from optimizer.domain.request import PlanRequest
 from optimizer.io import export, report
 from optimizer.io.shopping import shopping_list
@@ -42,13 +43,14 @@ def parse_saved(text: str) -> tuple[PlanRequest, Plan | None]:
                          "Fix: upload a plan or request saved by Cofactor.") from None
 
 
-def shopping_csv(plan: Plan, table) -> str:
+def shopping_csv(plan: Plan, table: FoodTable | None) -> str:
     """The plan's shopping list as CSV text (section, food, amount eaten, what to buy, estimated cost)."""
     frame = shopping_list(plan, table if table is not None else catalogue.shipped_foods())
     out = pd.DataFrame({"section": frame["section"], "food": frame["food"], "food_id": frame["food_id"],
                         "grams": frame["total_grams"].round(0), "household": frame["household"],
                         "buy": frame["buy"], "estimated_cost": frame["estimated_cost"].round(2)})
-    return out.to_csv(index=False)
+    text: str = out.to_csv(index=False)
+    return text
 
 
 def render_downloads(plan: Plan) -> None:

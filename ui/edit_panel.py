@@ -69,7 +69,7 @@ def replan_days(plan: Plan, removed: list[str], only: list[int]) -> list[int]:
     return sorted(set(only) | touched)
 
 
-def lock_changes(plan: Plan, ticked_items: list[Slot], ticked_days: list[int]) -> dict[str, list]:
+def lock_changes(plan: Plan, ticked_items: list[Slot], ticked_days: list[int]) -> dict[str, list[Any]]:
     """The ``replan`` arguments that turn the plan's current locks into the ticked ones: release what was
     un-ticked (``unlock_items``/``unlock_days``), add what is newly ticked (``lock_items``/``lock_days``)."""
     shown_items, shown_days = views.locks_shown(plan)
@@ -102,7 +102,7 @@ def render_edit(plan: Plan) -> None:
                                           "Un-tick a day to release it.") if len(days) > 1 else []
     with c2:
         foods = plan_foods(plan)
-        excluded = st.multiselect("Remove these foods", list(foods), key=EXCLUDE_ITEMS, format_func=foods.get,
+        excluded = st.multiselect("Remove these foods", list(foods), key=EXCLUDE_ITEMS, format_func=lambda k: foods[k],
                                   default=state.value(EXCLUDE_ITEMS, []),
                                   help="The food leaves the whole plan; only the days that had it are re-planned.")
         only = st.multiselect("Only re-plan these days", days, key=ONLY_DAYS, format_func=views.day_label,
@@ -189,7 +189,7 @@ def _render_swap(plan: Plan, items: dict[str, Slot]) -> None:
     if st.session_state.get(SWAP_CHOICE) not in options:
         st.session_state.pop(SWAP_CHOICE, None)
     new_food = st.selectbox("Substitute", options, index=state.index(SWAP_CHOICE, options), key=SWAP_CHOICE,
-                            format_func=choices.get,
+                            format_func=lambda k: choices[k],
                             help="Ranked by the library: swaps that keep every target met first, then the same "
                                  "food group, then the smallest change.")
     if st.button("Swap for this food", key=APPLY_SWAP, type="primary",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
@@ -111,7 +112,7 @@ def _render_usual_diet(pool: list[str]) -> tuple[UsualItem, ...]:
     return tuple(items)
 
 
-def _handle_upload(key: str, add) -> None:
+def _handle_upload(key: str, add: Callable[[str, bytes], str | None]) -> None:
     upload = st.session_state.get(key)
     if upload is None:
         return

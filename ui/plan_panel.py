@@ -51,7 +51,7 @@ def render_plan_form() -> tuple[dict[str, Any], bool]:
                         help="A week (7 days) varies foods across days and can use weekly vitamin D products.")
         objective = c2.selectbox("Goal", list(OBJECTIVES),
                                  index=state.index(OBJECTIVE, OBJECTIVES, _default("objective")),
-                                 format_func=OBJECTIVES.get, key=OBJECTIVE,
+                                 format_func=lambda k: OBJECTIVES[k], key=OBJECTIVE,
                                  help="Food first: meet targets with food and use supplements only for what food "
                                       "cannot supply. Lowest cost needs prices. Least change needs a usual diet "
                                       "(Food choices tab).")
@@ -61,7 +61,7 @@ def render_plan_form() -> tuple[dict[str, Any], bool]:
                          help="Each meal gets a share of the day's energy (breakfast 20–30 %, …).")
         with st.expander("Advanced"):
             solver = st.selectbox("Solver", list(SOLVERS), index=state.index(SOLVER, SOLVERS, _default("solver")),
-                                  format_func=SOLVERS.get, key=SOLVER,
+                                  format_func=lambda k: SOLVERS[k], key=SOLVER,
                                   help="Both are open source; HiGHS is usually faster.")
             time_limit = st.number_input("Time limit (s)", min_value=1.0, max_value=600.0, step=5.0,
                                          value=state.value(TIME_LIMIT, float(_default("time_limit_s"))), key=TIME_LIMIT,

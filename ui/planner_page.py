@@ -33,8 +33,8 @@ def _magnesium_rda(profile: Profile | None) -> float | None:
     return targets["magnesium_mg"].min if "magnesium_mg" in targets else None
 
 
-def build_request(profile: Any, targets: Any, food_fields: dict | None, supplement_fields: dict | None,
-                  plan_fields: dict) -> PlanRequest:
+def build_request(profile: Any, targets: Any, food_fields: dict[str, Any] | None,
+                  supplement_fields: dict[str, Any] | None, plan_fields: dict[str, Any]) -> PlanRequest:
     """Assemble and validate the request from the panels. Raises ValueError naming what to fix."""
     if profile is None:
         raise ValueError("The profile in the sidebar is not valid; fix it first.")

@@ -9,10 +9,10 @@ import pandas as pd
 import streamlit as st
 from pydantic import ValidationError
 
-import foods
-from optimizer.domain.profile import Profile
+from foods.nutrients import nutrient_label, nutrient_unit
+from optimizer.domain.profile import Activity, Profile, Sex
 from optimizer.domain.request import ClinicianOverride, PlanRequest
-from optimizer.domain.targets import TargetOverride, Targets
+from optimizer.domain.targets import Target, TargetOverride, Targets
 from ui import catalogue, state
 
 SEX, AGE, STAGE, WEIGHT, HEIGHT, ACTIVITY, ENERGY = (
@@ -22,7 +22,7 @@ SEX, AGE, STAGE, WEIGHT, HEIGHT, ACTIVITY, ENERGY = (
 CLINICIAN, CLINICIAN_REASON = "clinician_name", "clinician_reason"
 TARGET_OVERRIDES = "_target_overrides"  # overrides restored from a request, shown in the editor
 STAGES = {"none": "Not pregnant or lactating", "pregnant": "Pregnant", "lactating": "Lactating"}
-ACTIVITIES = {"sedentary": "Sedentary", "low_active": "Low active", "active": "Active", "very_active": "Very active"}
+ACTIVITIES: dict[Activity, str] = {"sedentary": "Sedentary", "low_active": "Low active", "active": "Active", "very_active": "Very active"}
 DEFAULT_PROFILE = Profile(sex="female", age=45)
 EDITOR_COLUMNS = ["use", "target", "min", "max", "unit", "period", "upper_limit", "source"]
 
@@ -55,7 +55,7 @@ def _restore(request: PlanRequest) -> dict[str, Any]:
 def render_profile() -> Profile | None:
     """Sidebar profile controls. Returns the profile, or None (with the error shown) when inconsistent."""
     st.subheader("Who is it for?")
-    sexes = ["female", "male"]
+    sexes: list[Sex] = ["female", "male"]
     sex = st.radio("Sex", sexes, index=state.index(SEX, sexes, DEFAULT_PROFILE.sex), key=SEX, horizontal=True,
                    format_func=str.capitalize, help="Sets the DRI life-stage row used for the targets.")
     age = st.number_input("Age (years)", min_value=1.0, max_value=120.0, step=1.0, format="%.0f",
@@ -64,11 +64,11 @@ def render_profile() -> Profile | None:
     stage = "none"
     if sex == "female":
         stage = st.selectbox("Pregnancy / lactation", list(STAGES), index=state.index(STAGE, STAGES, "none"),
-                             format_func=STAGES.get, key=STAGE,
+                             format_func=lambda k: STAGES[k], key=STAGE,
                              help="Pregnancy and lactation have their own DRI rows (ages 14–50).")
     activity = st.selectbox("Activity", list(ACTIVITIES),
                             index=state.index(ACTIVITY, ACTIVITIES, DEFAULT_PROFILE.activity),
-                            format_func=ACTIVITIES.get, key=ACTIVITY,
+                            format_func=lambda k: ACTIVITIES[k], key=ACTIVITY,
                             help="Physical activity level of the energy equation (DRI 2023 EER).")
     c1, c2 = st.columns(2)
     weight = c1.number_input("Weight (kg)", min_value=1.0, max_value=400.0, value=state.value(WEIGHT, None),
@@ -88,18 +88,18 @@ def render_profile() -> Profile | None:
         return None
 
 
-def _unit(target) -> str:
+def _unit(target: Target) -> str:
     if target.kind == "energy_percent":
         return "% of energy"
-    return foods.nutrient_unit(target.nutrient)
+    return nutrient_unit(target.nutrient)
 
 
-def _label(target) -> str:
+def _label(target: Target) -> str:
     if target.kind == "energy_percent":
-        return f"{foods.nutrient_label(target.nutrient)} (% of energy)"
+        return f"{nutrient_label(target.nutrient)} (% of energy)"
     if target.applies_to == "supplements":
-        return f"{foods.nutrient_label(target.nutrient)} from supplements"
-    return foods.nutrient_label(target.nutrient)
+        return f"{nutrient_label(target.nutrient)} from supplements"
+    return nutrient_label(target.nutrient)
 
 
 def targets_editor_frame(targets: Targets, shown: Targets) -> pd.DataFrame:

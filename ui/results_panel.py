@@ -144,7 +144,7 @@ def render_clinician_form(plan: Plan, key: str) -> None:
         labels = {c.target: f"{target_label(c.target, c.nutrient)} (limit {plain(c.required_max)})" for c in over}
         c1, c2 = st.columns(2)
         name = c1.text_input("Clinician's name", key=f"{key}_clinician_name")
-        limit_key = c2.selectbox("Upper limit", list(labels), format_func=labels.get, key=f"{key}_clinician_target")
+        limit_key = c2.selectbox("Upper limit", list(labels), format_func=lambda k: labels[k], key=f"{key}_clinician_target")
         row = next(c for c in over if c.target == limit_key)
         reason = st.text_input("Reason", key=f"{key}_clinician_reason")
         new = st.number_input("New upper limit (per day)", min_value=0.0, key=f"{key}_clinician_limit",

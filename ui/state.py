@@ -25,7 +25,7 @@ Other pages (``ui/clients.py``) open a saved plan with :func:`open_plan`.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, MutableMapping
 from typing import Any
 
 import streamlit as st
@@ -128,19 +128,20 @@ def request_solve(request: PlanRequest, note: str = "") -> None:
 
 def pop_solve_request() -> tuple[PlanRequest, str] | None:
     """The (request, note) queued by :func:`request_solve`, removed from the queue."""
-    return st.session_state.pop(SOLVE_NEXT, None)
+    queued: tuple[PlanRequest, str] | None = st.session_state.pop(SOLVE_NEXT, None)
+    return queued
 
 
 def apply_pending_restore(state: MutableMapping[str, Any] | None = None) -> bool:
     """Write a queued request into the widget keys. Call at the start of a run, before any widget."""
-    state = st.session_state if state is None else state
-    request = state.pop(RESTORE, None)
+    store: MutableMapping[Any, Any] = st.session_state if state is None else state  # the proxy is keyed by str | int
+    request = store.pop(RESTORE, None)
     if request is None:
         return False
     for restorer in _restorers:
         for key, value in restorer(request).items():
-            state[key] = value
-    state[TARGETS_VERSION] = state.get(TARGETS_VERSION, 0) + 1
+            store[key] = value
+    store[TARGETS_VERSION] = store.get(TARGETS_VERSION, 0) + 1
     return True
 
 
@@ -157,7 +158,7 @@ def value(key: str, default: Any) -> Any:
     return st.session_state.get(key, default)
 
 
-def index(key: str, options: Sequence[Any], default: Any = None) -> int:
+def index(key: str, options: Iterable[Any], default: Any = None) -> int:
     """The ``index=`` of a radio or selectbox with ``key``: the position of its current value (see :func:`value`),
     else of ``default``, else 0."""
     options = list(options)

@@ -64,7 +64,7 @@ def _product_label(frame: pd.DataFrame, sid: str) -> str:
 def render_products() -> tuple[str, ...] | None:
     """Which supplement products may be used: None = every product, () = none."""
     frame = catalogue.shipped_supplements().frame
-    use = st.radio("Supplements", list(USES), index=state.index(USE, USES), format_func=USES.get, key=USE,
+    use = st.radio("Supplements", list(USES), index=state.index(USE, USES), format_func=lambda k: USES[k], key=USE,
                    horizontal=True,
                    help="Food first: supplements only fill what food cannot. 'No supplements' plans food only.")
     if use == "none":
@@ -99,7 +99,7 @@ def convert_dose_to_unit(previous_unit: str) -> None:
 
 def render_vitamin_d() -> dict[str, Any]:
     """Vitamin D mode and dose. Returns request fields (µg)."""
-    mode = st.radio("Vitamin D", list(MODES), index=state.index(MODE, MODES), format_func=MODES.get, key=MODE,
+    mode = st.radio("Vitamin D", list(MODES), index=state.index(MODE, MODES), format_func=lambda k: MODES[k], key=MODE,
                     help="Choose: Cofactor picks a dose (or none) within the upper limit, knowing the magnesium "
                          "it costs. Prescribed: the plan includes exactly this dose.")
     if mode == "choose":
@@ -167,10 +167,10 @@ def render_rule(rda_mg: float | None, plan: Plan | None) -> MagnesiumVitaminDRul
                               help="Total calcium ≥ ratio × total magnesium, per day.")
     rows = edited.dropna().sort_values("vitamin_d_ug")
     try:
-        rule = MagnesiumVitaminDRule(
-            breakpoints=[(float(d), float(m)) for d, m in rows.itertuples(index=False)],
-            calcium_magnesium_ratio_max=ratio_max if ratio_on else None,
-            calcium_magnesium_ratio_min=ratio_min if min_on else None)
+        rule = MagnesiumVitaminDRule.model_validate({  # the rule's validator turns (µg, mg) pairs into breakpoints
+            "breakpoints": [(float(d), float(m)) for d, m in rows.itertuples(index=False)],
+            "calcium_magnesium_ratio_max": ratio_max if ratio_on else None,
+            "calcium_magnesium_ratio_min": ratio_min if min_on else None})
     except (RuleError, ValueError) as error:
         with c2:
             st.error(f"The rule is not valid, so plans cannot be made until it is fixed: {error}")

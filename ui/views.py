@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Callable, Mapping
+from typing import Any
 
 import pandas as pd
 
@@ -35,7 +36,7 @@ def short_name(full: str, curated: str | None = None) -> str:
     return display_name(str(full)) if full else str(full)
 
 
-def item_label(row: Mapping, names: Mapping[str, str] | None = None) -> str:
+def item_label(row: Mapping[str, Any], names: Mapping[str, str] | None = None) -> str:
     """One plan item for pickers: 'Day 1 · breakfast · Oats — 1 × cup (81 g)' (the short name of the food)."""
     amount = portion_text(row.get("portions"), row.get("portion_name"), row["grams"])
     food = (names or {}).get(str(row.get("food_id"))) or short_name(str(row["food"]))
