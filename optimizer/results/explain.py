@@ -19,6 +19,8 @@ import math
 from dataclasses import replace
 from typing import Any, Literal
 
+from pydantic import BaseModel
+
 from optimizer.compile.spec import ModelSpec, map_items, slack_values
 from optimizer.domain.request import PlanRequest
 from optimizer.domain.targets import Targets
@@ -231,7 +233,8 @@ def _override_update(request: PlanRequest, key: str, bound: str, value: float) -
     current = request.targets
     if not isinstance(current, dict):
         return {}
-    merged = {k: (v.model_dump(exclude_defaults=True) if v is not None else None) for k, v in current.items()}
+    # overrides may be models (validated requests) or plain dicts (``model_copy(update=...)`` does not validate)
+    merged = {k: (v.model_dump(exclude_defaults=True) if isinstance(v, BaseModel) else v) for k, v in current.items()}
     entry = dict(merged.get(key) or {})
     entry[bound] = float(value)
     merged[key] = entry
@@ -286,8 +289,11 @@ def suggest_fixes(request: PlanRequest, checks: list[PrecheckRow], shortfalls: l
         together = {t: (b, v) for t, (b, v, _) in relaxed.items()}
         enough = reaches(together) if reaches is not None else True
         update: dict[str, Any] = {}
-        for t, (b, v) in together.items():
-            update = _override_update(request.model_copy(update=update) if update else request, t, b, v)
+        for t, (b, v) in together.items():  # each target's override merged into the one before
+            single = _override_update(request, t, b, v)
+            if not single:
+                break
+            update = {"targets": {**single["targets"], **update.get("targets", {}), t: single["targets"][t]}}
         fixes.append(Fix(kind="relax_target", description="Relax these together: " + " ".join(
             _relax_text(t, b, v, s) for t, (b, v, s) in relaxed.items())
             + (caveat if enough else " Even together this may not be enough."), request_update=update))
@@ -360,7 +366,7 @@ def explain_infeasible(request: PlanRequest, spec: ModelSpec, targets: Targets, 
     checks = precheck(spec, targets, request.rule.extra_magnesium_mg(float(fixed_d or 0.0)))
     shortfalls, nearest, relaxed = priority_relaxation(spec, options)
     failing = [c for c in checks if not c.ok]
-    stopped = {"time_limit": "reached the time limit", "error": "failed", "not_solved": "stopped"}
+    stopped = {"time_limit": "reached the time limit", "work_limit": "reached its work limit", "error": "failed", "not_solved": "stopped"}
     if result is not None and result.termination in stopped and not failing:
         summary = (f"The solver {stopped[result.termination]} before finding any plan. "
                    + ("The nearest plan found by relaxing targets is shown. " if nearest else "")
