@@ -111,8 +111,9 @@ def render_edit(plan: Plan) -> None:
     if st.button("Re-optimise the rest", key=REPLAN, type="primary",
                  help="Keeps as much of the plan as it can: only the days you pick and the days that had a removed "
                       "food are re-planned; locks you un-ticked are released."):
-        changes = lock_changes(plan, [items[label] for label in locked], [int(d) for d in locked_days])
         removed = [str(f) for f in excluded]
+        ticked = [items[label] for label in locked if items[label][2] not in removed]  # removing a food releases it
+        changes = lock_changes(plan, ticked, [int(d) for d in locked_days])
         kept = {int(d) for d in locked_days}  # whole days kept after this change: never re-planned
         days_to_plan = [d for d in replan_days(plan, removed, [int(d) for d in only]) if d not in kept]
         new_plan = plan_panel.run_with_progress(

@@ -18,12 +18,14 @@ from ui import catalogue, charts, state, views
 #: Headlines of a run that found no plan (a "best plan so far" would contradict "no plan").
 NO_PLAN_TEXT = {
     "time_limit": "Time limit reached before any plan was found.",
+    "work_limit": "Work limit reached before any plan was found.",
     "error": "The solver failed before finding a plan.",
     "not_solved": "No plan was found.",
 }
 STATUS_TEXT = {
     "optimal": "Best plan found and proven optimal (within the gap).",
     "gap_limit": "Plan within the requested optimality gap.",
+    "work_limit": "Work limit reached: this is the best plan found so far, not proven optimal.",
     "time_limit": "Time limit reached: this is the best plan found so far, not proven optimal.",
     "infeasible": "No plan meets every target with these choices.",
     "unbounded": "The model is unbounded (check custom targets).",

@@ -198,8 +198,8 @@ def replan(
 
 
 def worst_status(plans: list[Plan]) -> str:
-    order = ["error", "infeasible", "unbounded", "not_solved", "time_limit", "gap_limit", "optimal"]
-    return min((p.status for p in plans), key=order.index, default="optimal")
+    order = ["error", "infeasible", "unbounded", "not_solved", "time_limit", "work_limit", "gap_limit", "optimal"]
+    return min((p.status for p in plans), key=lambda s: order.index(s) if s in order else 0, default="optimal")
 
 
 def _weekly_ids(supplements: SupplementCatalogue) -> set[str]:

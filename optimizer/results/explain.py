@@ -289,11 +289,8 @@ def suggest_fixes(request: PlanRequest, checks: list[PrecheckRow], shortfalls: l
         together = {t: (b, v) for t, (b, v, _) in relaxed.items()}
         enough = reaches(together) if reaches is not None else True
         update: dict[str, Any] = {}
-        for t, (b, v) in together.items():  # each target's override merged into the one before
-            single = _override_update(request, t, b, v)
-            if not single:
-                break
-            update = {"targets": {**single["targets"], **update.get("targets", {}), t: single["targets"][t]}}
+        for t, (b, v) in together.items():  # each override merged into the request with the ones before
+            update = _override_update(request.model_copy(update=update) if update else request, t, b, v)
         fixes.append(Fix(kind="relax_target", description="Relax these together: " + " ".join(
             _relax_text(t, b, v, s) for t, (b, v, s) in relaxed.items())
             + (caveat if enough else " Even together this may not be enough."), request_update=update))
