@@ -135,6 +135,7 @@ class _Download:
                     raw = archive.read(self.members[name])
             else:
                 raw = Path(self.members[name]).read_bytes()
+        # zipfile raises NotImplementedError for a compression method it cannot read, RuntimeError for encryption
         except (OSError, EOFError, zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError) as exc:
             raise FoodDataError(f"cannot read the file ({type(exc).__name__}: {exc}).", source=label,
                                 fix=damaged) from exc
